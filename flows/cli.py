@@ -1,0 +1,192 @@
+"""The `storyminer` command: demo, run, analyse, extract. Exit 0 ok, 1 partial, 2 bad input or config."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Iterator, TextIO
+
+OK, PARTIAL, BAD_INPUT = 0, 1, 2
+DEMO_DATABASE = "sqlite:///demo-output/storyminer.db"
+
+
+class UsageError(Exception):
+    """Bad input or configuration: printed on stderr, exit code 2."""
+
+
+def _fail(message: str) -> int:
+    print(f"storyminer: {message}", file=sys.stderr)
+    return BAD_INPUT
+
+
+def _check_warehouse(url: str) -> None:
+    """Open and migrate the warehouse before the flow starts, so a bad URL is a clear exit 2."""
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from warehouse.db import open_warehouse
+
+    try:
+        open_warehouse(url).dispose()
+    except (ArgumentError, SQLAlchemyError, ImportError) as exc:
+        raise UsageError(f"cannot open the warehouse at {url}: {exc.__class__.__name__}: {exc}") from None
+
+
+def _run_flow(config_path: str | None, database: str | None) -> int:
+    from flows.daily_stories import daily_stories
+    from flows.settings import database_url, load_settings
+    from flows.summary import as_text
+
+    settings = load_settings(config_path)
+    url = database_url(settings, database)
+    _check_warehouse(url)
+    summary = daily_stories(config_path=config_path, database=url)
+    print(as_text(summary))
+    return PARTIAL if summary["status"] == "partial" else OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    return _run_flow(args.config, args.db)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from flows.demo_site import DEMO_DIR, serve
+
+    server, base_url = serve()
+    os.environ["STORYMINER_DEMO_URL"] = base_url
+    print(f"Demo site serving on {base_url}", file=sys.stderr)
+    try:
+        return _run_flow(str(DEMO_DIR / "storyminer.yaml"), args.db or DEMO_DATABASE)
+    finally:
+        server.shutdown()
+
+
+def _analyse_inputs(stream: TextIO, problems: list[str]) -> Iterator:
+    from nlp.analyser import TextInput
+
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError("each line must be a JSON object")
+            text = record.get("text")
+            if not isinstance(text, str):
+                raise ValueError('"text" must be a string')
+            rating, rating_max = record.get("rating"), record.get("rating_max")
+            for name, value in (("rating", rating), ("rating_max", rating_max)):
+                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                    raise ValueError(f'"{name}" must be a number')
+            if rating is not None and rating_max is None:
+                rating_max = 5
+            yield TextInput(record.get("id", number), text, record.get("title"), rating, rating_max)
+        except ValueError as exc:  # json.JSONDecodeError is a ValueError
+            problems.append(f"line {number}: {exc}")
+            print(f"storyminer: line {number} skipped: {exc}", file=sys.stderr)
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from flows.settings import load_settings
+    from nlp.analyser import Analyser
+
+    settings = load_settings(args.config) if args.config else None
+    model = args.model or (settings.nlp.model if settings else None)
+    if args.input != "-" and not Path(args.input).is_file():
+        raise UsageError(f"{args.input}: no such file")
+    source = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
+    out = sys.stdout if not args.output else open(args.output, "w", encoding="utf-8")
+    problems: list[str] = []
+    try:
+        analyser = Analyser(model=model)
+        for analysis in analyser.analyse(_analyse_inputs(source, problems)):
+            out.write(json.dumps(analysis.public_dict(), ensure_ascii=False) + "\n")
+    finally:
+        if source is not sys.stdin:
+            source.close()
+        if out is not sys.stdout:
+            out.close()
+    return BAD_INPUT if problems else OK
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from extractors import get_extractor
+    from extractors.crawl import decode
+    from extractors.fetch import FetchError, Fetcher
+    from flows.settings import load_settings
+
+    try:
+        parser = get_extractor(args.kind)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.file:
+        path = Path(args.file)
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file")
+        page = parser.parse(path.read_bytes(), path.resolve().as_uri())
+    else:
+        crawl = load_settings(args.config).crawl
+        fetcher = Fetcher(crawl.user_agent, crawl.min_delay_s, crawl.connect_timeout_s, crawl.read_timeout_s,
+                          crawl.max_body_bytes)
+        try:
+            fetched = fetcher.get(args.url)
+        except FetchError as exc:
+            raise UsageError(str(exc)) from None
+        page = parser.parse(decode(fetched), fetched.url)
+    for review in page.reviews:
+        print(json.dumps(review.public_dict(), ensure_ascii=False))
+    for reason in page.skipped:
+        print(f"storyminer: skipped {reason}", file=sys.stderr)
+    if page.next_url:
+        print(f"storyminer: next page: {page.next_url}", file=sys.stderr)
+    return OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="storyminer", description="Find the stories customers write about you.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def warehouse_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--config", help="storyminer.yaml (default: $STORYMINER_CONFIG or ./storyminer.yaml)")
+        sub.add_argument("--db", help="warehouse URL; wins over the config and $STORYMINER_DATABASE_URL")
+
+    demo = commands.add_parser("demo", help="serve the bundled demo site and run the daily flow on it")
+    demo.add_argument("--db", help=f"warehouse URL (default {DEMO_DATABASE})")
+    demo.set_defaults(handler=cmd_demo)
+
+    run = commands.add_parser("run", help="one run of the daily flow")
+    warehouse_options(run)
+    run.set_defaults(handler=cmd_run)
+
+    analyse = commands.add_parser("analyse", help="analyse JSON lines of texts without the warehouse")
+    analyse.add_argument("input", help='a JSON-lines file, or "-" for standard input')
+    analyse.add_argument("-o", "--output", help="write results here instead of standard output")
+    analyse.add_argument("--model", help="spaCy model name (default: the nlp.model setting)")
+    analyse.add_argument("--config", help="storyminer.yaml, for its nlp settings")
+    analyse.set_defaults(handler=cmd_analyse)
+
+    extract = commands.add_parser("extract", help="parse one page or feed and print its reviews")
+    extract.add_argument("--kind", required=True, help="source kind, e.g. schema_org")
+    where = extract.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url")
+    where.add_argument("--file")
+    extract.add_argument("--config", help="storyminer.yaml, for its crawl settings")
+    extract.set_defaults(handler=cmd_extract)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from flows.settings import ConfigError
+    from nlp.model import ModelError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ConfigError, UsageError, ModelError) as exc:
+        return _fail(str(exc))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

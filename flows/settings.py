@@ -1,0 +1,174 @@
+"""Load and validate storyminer.yaml; a bad file fails at start with the field named."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PrivateAttr, ValidationError, field_validator
+
+DEFAULT_DATABASE = "sqlite:///storyminer.db"
+ENV_PATTERN = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the field and the reason."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Source(_Strict):
+    # The locator as written, before ${VAR} expansion: the source's identity in the warehouse,
+    # so secrets in URLs are never stored and a moved demo port is still the same source.
+    _template: str | None = PrivateAttr(default=None)
+
+    @property
+    def fetch_url(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def locator(self) -> str:
+        return self._template or self.fetch_url
+
+
+class SchemaOrgSource(_Source):
+    kind: Literal["schema_org"]
+    url: HttpUrl
+    max_pages: int = Field(default=50, ge=1, le=1000)
+
+    @property
+    def fetch_url(self) -> str:
+        return str(self.url)
+
+
+SOURCE_MODELS = (SchemaOrgSource,)
+SOURCE_KINDS = frozenset(m.model_fields["kind"].annotation.__args__[0] for m in SOURCE_MODELS)
+SourceConfig = Annotated[Union[SOURCE_MODELS], Field(discriminator="kind")]
+
+
+class LocationConfig(_Strict):
+    name: str = Field(min_length=1)
+    sources: list[SourceConfig] = Field(default_factory=list)
+
+
+class BusinessConfig(_Strict):
+    name: str = Field(min_length=1)
+    locations: list[LocationConfig] = Field(min_length=1)
+
+
+class CrawlConfig(_Strict):
+    user_agent: str = "storyminer/0.1 (+https://github.com/storyminer/storyminer)"
+    min_delay_s: float = Field(default=1.0, ge=0, le=60)
+    connect_timeout_s: float = Field(default=5.0, gt=0, le=120)
+    read_timeout_s: float = Field(default=20.0, gt=0, le=600)
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+
+
+class NlpConfig(_Strict):
+    # None means: en_core_web_sm if installed, else its PyPI re-upload.
+    model: str | None = None
+    batch_size: int = Field(default=64, ge=1, le=10_000)
+    reviews_per_task: int = Field(default=500, ge=1, le=100_000)
+
+
+class AlertsConfig(_Strict):
+    notify: list[str] = Field(default_factory=list)
+
+
+class Settings(_Strict):
+    database: str = DEFAULT_DATABASE
+    businesses: list[BusinessConfig] = Field(default_factory=list)
+    crawl: CrawlConfig = Field(default_factory=CrawlConfig)
+    nlp: NlpConfig = Field(default_factory=NlpConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+
+    @field_validator("database")
+    @classmethod
+    def _database_is_a_url(cls, value: str) -> str:
+        if "://" not in value:
+            raise ValueError("must be a database URL such as sqlite:///storyminer.db")
+        return value
+
+
+def _expand_env(value: object, where: str) -> object:
+    """Replace ${VAR} in every string with the environment's value; a missing one is an error."""
+    if isinstance(value, str):
+        def substitute(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in os.environ:
+                raise ConfigError(f"{where or 'config'}: environment variable {name} is not set")
+            return os.environ[name]
+
+        return ENV_PATTERN.sub(substitute, value)
+    if isinstance(value, list):
+        return [_expand_env(item, f"{where}[{i}]") for i, item in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: _expand_env(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+    return value
+
+
+def _field_path(loc: tuple[object, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in SOURCE_KINDS:  # the discriminator tag pydantic inserts into the location
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "config"
+
+
+def parse_settings(data: object, origin: str = "config") -> Settings:
+    """Validate an already-parsed YAML document."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: the top level must be a mapping of settings")
+    expanded = _expand_env(data, "")
+    try:
+        settings = Settings.model_validate(expanded)
+    except ValidationError as exc:
+        problems = [f"{_field_path(err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise ConfigError(f"{origin}: " + "; ".join(problems)) from None
+    _remember_templates(settings, data)
+    return settings
+
+
+def _remember_templates(settings: Settings, raw: dict) -> None:
+    for b, business in enumerate(settings.businesses):
+        for li, location in enumerate(business.locations):
+            for s, source in enumerate(location.sources):
+                written = raw["businesses"][b]["locations"][li]["sources"][s]
+                template = written.get("url") if isinstance(written, dict) else None
+                if isinstance(template, str) and ENV_PATTERN.search(template):
+                    source._template = template
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read settings from PATH, $STORYMINER_CONFIG, or ./storyminer.yaml (defaults if absent)."""
+    explicit = path or os.environ.get("STORYMINER_CONFIG")
+    config_path = Path(explicit) if explicit else Path("storyminer.yaml")
+    if not config_path.exists():
+        if explicit:
+            raise ConfigError(f"{config_path}: no such configuration file")
+        return Settings()
+    try:
+        data = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise ConfigError(f"{config_path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{config_path}: cannot read: {exc}") from None
+    return parse_settings(data, str(config_path))
+
+
+def database_url(settings: Settings, override: str | None = None) -> str:
+    """The warehouse URL: --db beats $STORYMINER_DATABASE_URL beats the config file."""
+    return override or os.environ.get("STORYMINER_DATABASE_URL") or settings.database

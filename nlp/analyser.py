@@ -1,0 +1,130 @@
+"""Read reviews in batches: sentiment per sentence, named staff, story type, score and headline."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from nlp import language, sentiment
+from nlp.model import load_model
+from nlp.staff import find_staff
+from nlp.story import Reading, headline, story_score, story_type
+
+LOGIC_VERSION = "1"
+PATTERNS = Path(__file__).with_name("patterns")
+MAX_CHARS = 100_000  # longer texts are read up to here; offsets stay valid for the prefix
+CHUNK = 1_000  # texts per memory zone, so vocabulary growth is released on long runs
+
+
+def analyser_version() -> str:
+    """Changes whenever the logic or a pattern file changes, so stored reviews are read again."""
+    digest = hashlib.sha256(LOGIC_VERSION.encode())
+    for path in sorted(PATTERNS.glob("*.jsonl")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"{LOGIC_VERSION}-{digest.hexdigest()[:10]}"
+
+
+@dataclass(frozen=True)
+class TextInput:
+    id: object
+    text: str
+    title: str | None = None
+    rating: float | None = None
+    rating_max: float | None = None
+
+
+@dataclass
+class Analysis:
+    id: object
+    language: str
+    compound: float
+    label: str
+    text_compound: float
+    text_label: str
+    story_type: str
+    story_score: float
+    headline: str | None
+    behaviours: list[dict] = field(default_factory=list)
+    staff: list[dict] = field(default_factory=list)
+
+    def public_dict(self) -> dict:
+        """The line `storyminer analyse` prints."""
+        return {
+            "id": self.id,
+            "language": self.language,
+            "sentiment": {"compound": round(self.compound, 4), "label": self.label,
+                          "text_compound": round(self.text_compound, 4), "text_label": self.text_label},
+            "story_type": self.story_type,
+            "story_score": round(self.story_score, 2),
+            "headline": self.headline,
+            "behaviours": [{k: b[k] for k in ("code", "text", "start", "end", "polarity", "negated")}
+                           for b in self.behaviours],
+            "staff": [{"name": s["name"], "role": s["role"]} for s in self.staff],
+        }
+
+
+class Analyser:
+    """Wraps one spaCy model; analyse() streams plain results, never spaCy objects."""
+
+    def __init__(self, model: str | None = None, batch_size: int = 64, n_process: int = 1) -> None:
+        self.nlp = load_model(model)
+        self.batch_size = batch_size
+        self.n_process = n_process
+        self.version = analyser_version()
+
+    def analyse(self, inputs: Iterable[TextInput]) -> Iterator[Analysis]:
+        items = iter(inputs)
+        while chunk := list(islice(items, CHUNK)):
+            english = [(i, item) for i, item in enumerate(chunk) if self._is_english(item)]
+            results: dict[int, Analysis] = {}
+            with self.nlp.memory_zone():
+                texts = ((item.text[:MAX_CHARS], i) for i, item in english)
+                for doc, i in self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size,
+                                            n_process=self.n_process):
+                    results[i] = self._read(chunk[i], doc)
+            for i, item in enumerate(chunk):
+                yield results.get(i) or self._unread(item)
+
+    def _is_english(self, item: TextInput) -> bool:
+        return language.detect(item.text) in ("en", "und") and bool(item.text.strip())
+
+    def _unread(self, item: TextInput) -> Analysis:
+        """Empty or non-English text: marked with its language, sentiment from the stars alone."""
+        lang = language.detect(item.text) if item.text.strip() else "und"
+        stars = sentiment.rating_score(item.rating, item.rating_max)
+        compound = stars if stars is not None else 0.0
+        kind = {"positive": "positive", "negative": "negative"}.get(sentiment.label(compound), "neutral")
+        return Analysis(item.id, lang, compound, sentiment.label(compound), 0.0, "neutral", kind, 0.0, None)
+
+    def _read(self, item: TextInput, doc) -> Analysis:
+        sentences = [s for s in doc.sents if s.text.strip()]
+        scores = [sentiment.sentence_score(s.text) for s in sentences]
+        title_score = sentiment.sentence_score(item.title) if item.title else None
+        text_compound = sentiment.combine(scores + ([title_score] if title_score is not None else []))
+        stars = sentiment.rating_score(item.rating, item.rating_max)
+        compound = sentiment.fuse(text_compound, stars)
+        staff = [
+            {**asdict(m), "polarity": sentiment.label(sentiment.sentence_score(m.sentence))}
+            for m in find_staff(doc)
+        ]
+        reading = Reading(
+            text=item.text, compound=compound, text_compound=text_compound, sentence_scores=scores,
+            staff=staff, behaviours=[],
+        )
+        return Analysis(
+            id=item.id,
+            language="en",
+            compound=compound,
+            label=sentiment.label(compound),
+            text_compound=text_compound,
+            text_label=sentiment.label(text_compound),
+            story_type=story_type(reading),
+            story_score=story_score(reading),
+            headline=headline([s.text.strip() for s in sentences], scores, staff),
+            behaviours=reading.behaviours,
+            staff=staff,
+        )
