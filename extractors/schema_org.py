@@ -74,8 +74,8 @@ def site_relative(identifier: str | None, page_url: str) -> str | None:
     whether it is reached by http or https, or on a moved port."""
     if not identifier:
         return None
-    parts = urlsplit(urljoin(page_url, identifier))
-    if parts.netloc and parts.netloc == urlsplit(page_url).netloc:
+    parts = urlsplit(identifier)
+    if parts.scheme in ("http", "https") and parts.netloc == urlsplit(page_url).netloc:
         return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
     return identifier
 

@@ -21,7 +21,7 @@ def run_summary(engine: Engine, run_id: int, database_url: str) -> dict:
             .where(SourceRun.run_id == run_id)
             .order_by(Business.name, Location.name, Source.id)
         ).all()
-        by_type = dict(conn.execute(select(Story.story_type, func.count()).group_by(Story.story_type)).tuples().all())
+        by_type = dict(conn.execute(select(Story.story_type, func.count()).group_by(Story.story_type)).all())
         top = conn.execute(
             select(Story.story_score, Story.story_type, Story.headline, Review.author, Review.url,
                    Business.name, Location.name)

@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 # A specific moment: times, durations, sums of money, days, dates.
+NUMBER = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|ninety)"
 SPECIFIC = re.compile(
-    r"\b\d+\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|am|pm|times?)\b"
+    rf"\b{NUMBER}\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|am|pm|times?)\b"
     r"|[$£€]\s?\d+|\b\d+\s?(?:dollars|euros|pounds)\b"
     r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|tonight|last night)\b",
     re.IGNORECASE,
@@ -38,7 +39,9 @@ def story_type(r: Reading) -> str:
     low = min(r.sentence_scores, default=0.0)
     if r.compound >= STRONG and r.text_compound >= 0.5 and r.concrete and high >= 0.7:
         return "exceptional"
-    if r.compound <= -STRONG and r.text_compound <= -0.4 and r.concrete and low <= -0.6:
+    # VADER under-reads complaints (waits, bills, being ignored carry few negative words), so the
+    # bar for the text is lower on this side than for praise.
+    if r.compound <= -STRONG and r.text_compound <= -0.3 and r.concrete and low <= -0.5:
         return "execrable"
     if high >= 0.4 and low <= -0.4 and abs(r.compound) < 0.5:
         return "mixed"

@@ -146,7 +146,7 @@ def load_reviews(
             known.update(conn.execute(
                 select(Review.external_id, Review.content_hash)
                 .where(Review.source_id == source_id, Review.external_id.in_(part))
-            ).tuples().all())
+            ).all())
         new = [r for key, r in unique.items() if key not in known]
         edited = [r for key, r in unique.items() if key in known and known[key] != r.content_hash]
         rows = [_row(source_id, r, fetched_at) for r in new + edited]
