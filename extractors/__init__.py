@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from extractors import schema_org
+from extractors import app_store, file_export, google_business, schema_org
 from extractors.page import Page
 from extractors.records import InvalidReview, Review
 
-EXTRACTORS: dict[str, ModuleType] = {schema_org.KIND: schema_org}
+EXTRACTORS: dict[str, ModuleType] = {
+    module.KIND: module for module in (schema_org, app_store, google_business, file_export)
+}
 
 __all__ = ["EXTRACTORS", "InvalidReview", "Page", "Review", "get_extractor"]
 

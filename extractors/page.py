@@ -13,3 +13,4 @@ class Page:
     next_url: str | None = None
     claimed: int | None = None  # how many reviews the source says it has, when it says
     skipped: list[str] = field(default_factory=list)  # why records were dropped
+    errors: list[str] = field(default_factory=list)  # why the page as a whole could not be read

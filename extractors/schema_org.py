@@ -9,10 +9,12 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from extractors.fetch import HTML_TYPES
 from extractors.page import Page
 from extractors.records import InvalidReview, make_review, parse_number
 
 KIND = "schema_org"
+ACCEPT = HTML_TYPES
 REVIEW_TYPES = {"Review", "UserReview", "CriticReview", "EmployerReview"}
 log = logging.getLogger(__name__)
 

@@ -115,6 +115,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from extractors import get_extractor
     from extractors.crawl import decode
     from extractors.fetch import FetchError, Fetcher
+    from flows.secrets import resolve_secret
     from flows.settings import load_settings
 
     try:
@@ -125,13 +126,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
         path = Path(args.file)
         if not path.is_file():
             raise UsageError(f"{path}: no such file")
-        page = parser.parse(path.read_bytes(), path.resolve().as_uri())
+        page = parser.parse(path.read_bytes(), str(path.resolve()) if args.kind == "file" else path.resolve().as_uri())
     else:
+        if args.kind == "file":
+            raise UsageError("a file export is read with --file, not --url")
         crawl = load_settings(args.config).crawl
         fetcher = Fetcher(crawl.user_agent, crawl.min_delay_s, crawl.connect_timeout_s, crawl.read_timeout_s,
-                          crawl.max_body_bytes)
+                          crawl.max_body_bytes, allowed_hosts=[*crawl.allow_hosts, *args.allow_host])
+        headers = {"Authorization": f"Bearer {resolve_secret(args.token)}"} if args.token else None
         try:
-            fetched = fetcher.get(args.url)
+            fetched = fetcher.get(args.url, accept=parser.ACCEPT, headers=headers)
         except FetchError as exc:
             raise UsageError(str(exc)) from None
         page = parser.parse(decode(fetched), fetched.url)
@@ -139,9 +143,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print(json.dumps(review.public_dict(), ensure_ascii=False))
     for reason in page.skipped:
         print(f"storyminer: skipped {reason}", file=sys.stderr)
+    for error in page.errors:
+        print(f"storyminer: {error}", file=sys.stderr)
     if page.next_url:
         print(f"storyminer: next page: {page.next_url}", file=sys.stderr)
-    return OK
+    return BAD_INPUT if page.errors and not page.reviews else OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -168,11 +174,14 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.set_defaults(handler=cmd_analyse)
 
     extract = commands.add_parser("extract", help="parse one page or feed and print its reviews")
-    extract.add_argument("--kind", required=True, help="source kind, e.g. schema_org")
+    extract.add_argument("--kind", required=True, help="schema_org, app_store, google_business or file")
     where = extract.add_mutually_exclusive_group(required=True)
     where.add_argument("--url")
     where.add_argument("--file")
     extract.add_argument("--config", help="storyminer.yaml, for its crawl settings")
+    extract.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                         help="allow fetching this loopback or private host (repeatable)")
+    extract.add_argument("--token", help='an API token reference for google_business, e.g. "${GBP_TOKEN}"')
     extract.set_defaults(handler=cmd_extract)
     return parser
 

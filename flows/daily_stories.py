@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from prefect import flow, get_run_logger, task
@@ -13,14 +14,16 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from sqlalchemy import Engine
 
-from extractors.crawl import crawl
+from extractors import file_export
+from extractors.crawl import Crawl, crawl
 from extractors.fetch import Fetcher
 from extractors.records import Review as ReviewRecord
+from flows.secrets import resolve_secret
 from flows.settings import CrawlConfig, database_url, load_settings
 from flows.summary import as_markdown, run_summary
 from nlp.analyser import Analyser, TextInput, analyser_version
 from warehouse.db import make_engine, open_warehouse
-from warehouse.load import SourceRef, finish_run, load_reviews, start_run, sync_sources
+from warehouse.load import SourceRef, collection_state, finish_run, load_reviews, start_run, sync_sources
 from warehouse.stories import reviews_for_analysis, save_analyses, unanalysed_review_ids
 
 
@@ -36,32 +39,64 @@ def analyser_for(model: str | None, batch_size: int) -> Analyser:
 
 
 def host_of(source: SourceRef) -> str:
-    return urlsplit(source.url).netloc or source.kind
+    """Sources are collected per host, so a host sees one polite client; files are their own host."""
+    if source.kind == "file":
+        return f"file:{source.url}"
+    return urlsplit(source.url).netloc
+
+
+def collect_source(fetcher: Fetcher, source: SourceRef, url: str) -> Crawl:
+    """One source's new and edited reviews, stopping at what the warehouse already holds."""
+    known, validators = collection_state(engine_for(url), source.source_id)
+    if source.kind == "file":
+        return read_export(source)
+    headers = None
+    if source.kind == "google_business":
+        headers = {"Authorization": f"Bearer {resolve_secret(str(source.option('token')))}"}
+    return crawl(fetcher, source.kind, list(source.start_urls), source.max_pages, known, validators, headers)
+
+
+def read_export(source: SourceRef) -> Crawl:
+    """A file export is read whole: no paging, no HTTP."""
+    path = Path(source.url)
+    result = Crawl()
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        result.errors.append(f"{path}: cannot read the export: {exc.strerror or exc}")
+        return result
+    page = file_export.parse(content, str(path), format=source.option("format"),
+                             columns=dict(source.option("columns") or ()),
+                             rating_max=float(source.option("rating_max", 5)))
+    result.pages_fetched = 1
+    result.reviews, result.skipped, result.errors = page.reviews, page.skipped, page.errors
+    return result
 
 
 @task(task_run_name="collect {host}", cache_policy=NO_CACHE)
-def collect_host(host: str, sources: list[SourceRef], crawl_settings: dict) -> list[dict]:
-    """Crawl one host's sources one after another, so the host sees one polite client."""
+def collect_host(host: str, sources: list[SourceRef], crawl_settings: dict, url: str) -> list[dict]:
+    """Collect one host's sources one after another; a failing source is recorded, not raised."""
     logger = get_run_logger()
     settings = CrawlConfig(**crawl_settings)
     fetcher = Fetcher(
         user_agent=settings.user_agent, min_delay_s=settings.min_delay_s,
         connect_timeout_s=settings.connect_timeout_s, read_timeout_s=settings.read_timeout_s,
-        max_body_bytes=settings.max_body_bytes,
+        max_body_bytes=settings.max_body_bytes, allowed_hosts=settings.allow_hosts,
     )
     results = []
     for source in sources:
         try:
-            result = crawl(fetcher, source.kind, source.url, source.max_pages)
+            result = collect_source(fetcher, source, url)
         except Exception as exc:  # one broken source must not stop the others
             logger.exception("collecting %s failed", source.locator)
-            results.append({"source": source, "reviews": [], "pages": 0, "claimed": None, "skipped": 0,
-                            "errors": [f"{source.url}: {type(exc).__name__}: {exc}"]})
-            continue
+            result = Crawl(errors=[f"{source.locator}: {type(exc).__name__}: {exc}"])
         for error in result.errors:
             logger.warning("%s", error)
+        for reason in result.skipped:
+            logger.info("skipped %s", reason)
         results.append({"source": source, "reviews": result.reviews, "pages": result.pages_fetched,
-                        "claimed": result.claimed, "skipped": len(result.skipped), "errors": result.errors})
+                        "claimed": result.claimed, "skipped": len(result.skipped), "errors": result.errors,
+                        "validators": result.validators})
     return results
 
 
@@ -72,6 +107,7 @@ def load_source(url: str, run_id: int, collected: dict) -> dict:
     counts = load_reviews(
         engine_for(url), run_id, collected["source"].source_id, reviews, pages_fetched=collected["pages"],
         claimed=collected["claimed"], skipped=collected["skipped"], errors=collected["errors"],
+        validators=collected["validators"],
     )
     return asdict(counts) | {"errors": len(collected["errors"])}
 
@@ -93,12 +129,12 @@ def daily_stories(config_path: str | None = None, database: str | None = None) -
     url = database_url(settings, database)
     engine = open_warehouse(url)
     run_id = start_run(engine, str(flow_run.id) if flow_run.id else None)
-    sources = sync_sources(engine, settings.businesses)
+    sources = sync_sources(engine, settings.businesses, settings.base_dir)
 
     by_host: dict[str, list[SourceRef]] = defaultdict(list)
     for source in sources:
         by_host[host_of(source)].append(source)
-    futures = [collect_host.submit(host, group, settings.crawl.model_dump()) for host, group in by_host.items()]
+    futures = [collect_host.submit(host, group, settings.crawl.model_dump(), url) for host, group in by_host.items()]
 
     failed = 0
     for future in futures:

@@ -169,6 +169,6 @@ def serve(site: DemoSite | None = None, port: int = 0) -> tuple[ThreadingHTTPSer
     """Serve SITE on 127.0.0.1 in a background thread; returns the server and its base URL."""
     handler = type("DemoHandler", (_Handler,), {"site": site or DemoSite.load()})
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True, name="demo-site").start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="demo-site").start()
     host, bound_port = server.server_address[:2]
     return server, f"http://{host}:{bound_port}"

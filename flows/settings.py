@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PrivateAttr, Validat
 
 DEFAULT_DATABASE = "sqlite:///storyminer.db"
 ENV_PATTERN = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+SECRET_KEYS = frozenset({"token"})
 
 
 class ConfigError(Exception):
@@ -26,6 +27,7 @@ class _Source(_Strict):
     # The locator as written, before ${VAR} expansion: the source's identity in the warehouse,
     # so secrets in URLs are never stored and a moved demo port is still the same source.
     _template: str | None = PrivateAttr(default=None)
+    max_pages: int = Field(default=50, ge=1, le=1000)
 
     @property
     def fetch_url(self) -> str:
@@ -35,18 +37,94 @@ class _Source(_Strict):
     def locator(self) -> str:
         return self._template or self.fetch_url
 
+    def start_urls(self) -> list[str]:
+        return [self.fetch_url]
+
 
 class SchemaOrgSource(_Source):
+    """A web page carrying schema.org Review items, followed through rel=next pages."""
+
     kind: Literal["schema_org"]
     url: HttpUrl
-    max_pages: int = Field(default=50, ge=1, le=1000)
 
     @property
     def fetch_url(self) -> str:
         return str(self.url)
 
 
-SOURCE_MODELS = (SchemaOrgSource,)
+class AppStoreSource(_Source):
+    """Apple's public customer-reviews feed for one app, in one or more storefront countries."""
+
+    kind: Literal["app_store"]
+    app_id: str = Field(pattern=r"^\d{3,15}$")
+    country: str | None = Field(default=None, pattern=r"^[a-zA-Z]{2}$")
+    countries: list[Annotated[str, Field(pattern=r"^[a-zA-Z]{2}$")]] = Field(default_factory=list)
+    max_pages: int = Field(default=10, ge=1, le=10)  # the feed serves at most 10 pages of ~50
+    feed_base: HttpUrl = HttpUrl("https://itunes.apple.com")
+
+    @property
+    def storefronts(self) -> list[str]:
+        chosen = [c.lower() for c in ([self.country] if self.country else []) + self.countries]
+        return list(dict.fromkeys(chosen)) or ["us"]
+
+    @property
+    def fetch_url(self) -> str:
+        return self.start_urls()[0]
+
+    @property
+    def locator(self) -> str:
+        return f"app:{self.app_id}:{','.join(self.storefronts)}"
+
+    def start_urls(self) -> list[str]:
+        base = str(self.feed_base).rstrip("/")
+        return [f"{base}/{c}/rss/customerreviews/page=1/id={self.app_id}/sortby=mostrecent/json"
+                for c in self.storefronts]
+
+
+class GoogleBusinessSource(_Source):
+    """The Google Business Profile reviews API, for a location the user manages."""
+
+    kind: Literal["google_business"]
+    account_id: str = Field(pattern=r"^[\w-]+$")
+    location_id: str = Field(pattern=r"^[\w-]+$")
+    # An OAuth access token: "${ENV_VAR}" or "{{ prefect.blocks.secret.NAME }}"; resolved when used.
+    token: str = Field(min_length=1)
+    api_base: HttpUrl = HttpUrl("https://mybusiness.googleapis.com/v4")
+
+    @property
+    def fetch_url(self) -> str:
+        base = str(self.api_base).rstrip("/")
+        return f"{base}/accounts/{self.account_id}/locations/{self.location_id}/reviews?pageSize=50"
+
+    @property
+    def locator(self) -> str:
+        return f"accounts/{self.account_id}/locations/{self.location_id}"
+
+
+class FileSource(_Source):
+    """A CSV or JSON-lines export people already have, with its columns mapped to review fields."""
+
+    kind: Literal["file"]
+    path: str = Field(min_length=1)
+    format: Literal["csv", "jsonl", "yelp"] | None = None  # default: from the file's extension
+    columns: dict[str, str] = Field(default_factory=dict)  # review field -> column in the file
+    rating_max: float = Field(default=5, gt=0)
+
+    @field_validator("columns")
+    @classmethod
+    def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = set(value) - FILE_FIELDS
+        if unknown:
+            raise ValueError(f"unknown review field(s) {sorted(unknown)}; use {sorted(FILE_FIELDS)}")
+        return value
+
+    @property
+    def fetch_url(self) -> str:
+        return self.path
+
+
+FILE_FIELDS = frozenset({"id", "body", "title", "author", "rating", "rating_max", "published", "url", "language"})
+SOURCE_MODELS = (SchemaOrgSource, AppStoreSource, GoogleBusinessSource, FileSource)
 SOURCE_KINDS = frozenset(m.model_fields["kind"].annotation.__args__[0] for m in SOURCE_MODELS)
 SourceConfig = Annotated[Union[SOURCE_MODELS], Field(discriminator="kind")]
 
@@ -67,6 +145,8 @@ class CrawlConfig(_Strict):
     connect_timeout_s: float = Field(default=5.0, gt=0, le=120)
     read_timeout_s: float = Field(default=20.0, gt=0, le=600)
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    # Hosts or addresses on loopback or private networks that may be fetched (the demo: 127.0.0.1).
+    allow_hosts: list[str] = Field(default_factory=list)
 
 
 class NlpConfig(_Strict):
@@ -86,6 +166,12 @@ class Settings(_Strict):
     crawl: CrawlConfig = Field(default_factory=CrawlConfig)
     nlp: NlpConfig = Field(default_factory=NlpConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    # Where the file was read from: relative paths in it (file exports) are resolved against this.
+    _base_dir: Path | None = PrivateAttr(default=None)
+
+    @property
+    def base_dir(self) -> Path:
+        return self._base_dir or Path.cwd()
 
     @field_validator("database")
     @classmethod
@@ -108,7 +194,17 @@ def _expand_env(value: object, where: str) -> object:
     if isinstance(value, list):
         return [_expand_env(item, f"{where}[{i}]") for i, item in enumerate(value)]
     if isinstance(value, dict):
-        return {k: _expand_env(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+        return {k: (_check_secret(v, f"{where}.{k}") if k in SECRET_KEYS else
+                    _expand_env(v, f"{where}.{k}" if where else str(k))) for k, v in value.items()}
+    return value
+
+
+def _check_secret(value: object, where: str) -> object:
+    """Secrets stay as written (resolved only when used), but a missing variable fails now."""
+    if isinstance(value, str):
+        for name in ENV_PATTERN.findall(value):
+            if name not in os.environ:
+                raise ConfigError(f"{where}: environment variable {name} is not set")
     return value
 
 
@@ -145,7 +241,7 @@ def _remember_templates(settings: Settings, raw: dict) -> None:
         for li, location in enumerate(business.locations):
             for s, source in enumerate(location.sources):
                 written = raw["businesses"][b]["locations"][li]["sources"][s]
-                template = written.get("url") if isinstance(written, dict) else None
+                template = (written.get("url") or written.get("path")) if isinstance(written, dict) else None
                 if isinstance(template, str) and ENV_PATTERN.search(template):
                     source._template = template
 
@@ -166,7 +262,9 @@ def load_settings(path: str | Path | None = None) -> Settings:
         raise ConfigError(f"{config_path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{config_path}: cannot read: {exc}") from None
-    return parse_settings(data, str(config_path))
+    settings = parse_settings(data, str(config_path))
+    settings._base_dir = config_path.resolve().parent
+    return settings
 
 
 def database_url(settings: Settings, override: str | None = None) -> str:

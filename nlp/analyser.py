@@ -94,7 +94,7 @@ class Analyser:
 
     def _unread(self, item: TextInput) -> Analysis:
         """Empty or non-English text: marked with its language, sentiment from the stars alone."""
-        lang = language.detect(item.text) if item.text.strip() else "und"
+        lang = language.detect(item.text)
         stars = sentiment.rating_score(item.rating, item.rating_max)
         compound = stars if stars is not None else 0.0
         kind = {"positive": "positive", "negative": "negative"}.get(sentiment.label(compound), "neutral")

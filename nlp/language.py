@@ -29,7 +29,7 @@ def detect(text: str) -> str:
     """An ISO 639-1 code, or "und" when the text is too short or unclear to tell."""
     words = [w.lower() for w in WORD.findall(text or "")]
     if len(words) < 3:
-        return "und" if not words else "en"
+        return "und"
     counts = {lang: sum(1 for w in words if w in vocab) for lang, vocab in FUNCTION_WORDS.items()}
     best = max(counts, key=lambda lang: (counts[lang], lang == "en"))
     if counts[best] == 0:

@@ -65,3 +65,12 @@ def sqlite_url(tmp_path: Path) -> str:
 def warehouse_url(request: pytest.FixtureRequest) -> str:
     """Each warehouse test runs on a real SQLite file and on a real PostgreSQL database."""
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+@pytest.fixture
+def fault_server():
+    from tests.support.fault_server import FaultServer
+
+    server = FaultServer()
+    yield server
+    server.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
@@ -10,7 +11,7 @@ from sqlalchemy import Connection, Engine, Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from extractors.records import Review as ReviewRecord
-from warehouse.models import Bookmark, Business, Location, Review, Run, Source, SourceRun
+from warehouse.models import Bookmark, Business, Location, PageValidator, Review, Run, Source, SourceRun
 
 CHUNK = 500  # rows per statement: well under SQLite's bound-parameter limit
 
@@ -46,18 +47,26 @@ def upsert(conn: Connection, table: Table, rows: list[dict], keys: list[str], up
 
 @dataclass(frozen=True)
 class SourceRef:
-    """A source as tasks pass it around: plain values, no session."""
+    """A source as tasks pass it around: plain values, no session, no secret values."""
 
     source_id: int
     business: str
     location: str
     kind: str
     locator: str  # the identity, as written in the config
-    url: str  # what to fetch, with ${VAR}s expanded
+    start_urls: tuple[str, ...]  # what to fetch, with ${VAR}s expanded (a path for files)
     max_pages: int
+    options: tuple[tuple[str, object], ...] = ()  # kind-specific settings, e.g. a file's columns
+
+    @property
+    def url(self) -> str:
+        return self.start_urls[0]
+
+    def option(self, name: str, default: object = None) -> object:
+        return dict(self.options).get(name, default)
 
 
-def sync_sources(engine: Engine, businesses) -> list[SourceRef]:
+def sync_sources(engine: Engine, businesses, base_dir: Path | None = None) -> list[SourceRef]:
     """Make sure every configured business, location and source has a row; return the sources."""
     refs: list[SourceRef] = []
     with engine.begin() as conn:
@@ -65,7 +74,8 @@ def sync_sources(engine: Engine, businesses) -> list[SourceRef]:
             upsert(conn, Business.__table__, [{"name": business.name}], ["name"])
             business_id = conn.scalar(select(Business.id).where(Business.name == business.name))
             for location in business.locations:
-                upsert(conn, Location.__table__, [{"business_id": business_id, "name": location.name}], ["business_id", "name"])
+                upsert(conn, Location.__table__, [{"business_id": business_id, "name": location.name}],
+                       ["business_id", "name"])
                 location_id = conn.scalar(
                     select(Location.id).where(Location.business_id == business_id, Location.name == location.name)
                 )
@@ -74,8 +84,27 @@ def sync_sources(engine: Engine, businesses) -> list[SourceRef]:
                     upsert(conn, Source.__table__, [key], list(key))
                     source_id = conn.scalar(select(Source.id).filter_by(**key))
                     refs.append(SourceRef(source_id, business.name, location.name, source.kind, source.locator,
-                                          source.fetch_url, getattr(source, "max_pages", 1)))
+                                          tuple(_start_urls(source, base_dir)), source.max_pages,
+                                          tuple(_options(source))))
     return refs
+
+
+def _start_urls(source, base_dir: Path | None) -> list[str]:
+    if source.kind == "file":
+        path = Path(source.path).expanduser()
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        return [str(path)]
+    return source.start_urls()
+
+
+def _options(source) -> list[tuple[str, object]]:
+    if source.kind == "file":
+        return [("format", source.format), ("columns", tuple(sorted(source.columns.items()))),
+                ("rating_max", source.rating_max)]
+    if source.kind == "google_business":
+        return [("token", source.token)]  # the reference as written, resolved only when used
+    return []
 
 
 def start_run(engine: Engine, flow_run_id: str | None = None) -> int:
@@ -115,13 +144,14 @@ def _row(source_id: int, review: ReviewRecord, fetched_at: datetime) -> dict:
         "language": review.language,
         "published_at": datetime.fromisoformat(review.published_at) if review.published_at else None,
         "published_raw": review.published_raw,
+        "published_precision": review.published_precision,
         "fetched_at": fetched_at,
         "content_hash": review.content_hash,
     }
 
 
 UPDATABLE = ["url", "author", "rating", "rating_max", "title", "body", "language", "published_at",
-             "published_raw", "fetched_at", "content_hash"]
+             "published_raw", "published_precision", "fetched_at", "content_hash"]
 
 
 def load_reviews(
@@ -134,6 +164,7 @@ def load_reviews(
     claimed: int | None = None,
     skipped: int = 0,
     errors: list[str] | None = None,
+    validators: dict[str, tuple[str | None, str | None]] | None = None,
 ) -> LoadCounts:
     """Store new and edited reviews; record the source's run and bookmark in the same transaction."""
     fetched_at = utcnow()
@@ -160,7 +191,22 @@ def load_reviews(
         }], ["run_id", "source_id"], ["pages_fetched", "reviews_seen", "reviews_new", "reviews_updated",
                                       "reviews_skipped", "reviews_claimed", "errors", "status"])
         _advance_bookmark(conn, run_id, source_id, list(unique.values()))
+        upsert(conn, PageValidator.__table__, [
+            {"source_id": source_id, "url": url, "etag": etag, "last_modified": modified, "updated_at": fetched_at}
+            for url, (etag, modified) in (validators or {}).items()
+        ], ["source_id", "url"], ["etag", "last_modified", "updated_at"])
     return counts
+
+
+def collection_state(engine: Engine, source_id: int) -> tuple[dict[str, str], dict[str, tuple[str | None, str | None]]]:
+    """What a crawl needs to stop early: stored reviews' hashes, and the pages' validators."""
+    with engine.connect() as conn:
+        known = dict(conn.execute(select(Review.external_id, Review.content_hash)
+                                  .where(Review.source_id == source_id)).all())
+        validators = {url: (etag, modified) for url, etag, modified in conn.execute(
+            select(PageValidator.url, PageValidator.etag, PageValidator.last_modified)
+            .where(PageValidator.source_id == source_id))}
+    return known, validators
 
 
 def _advance_bookmark(conn: Connection, run_id: int, source_id: int, reviews: list[ReviewRecord]) -> None:

@@ -83,6 +83,8 @@ class Review(Base):
     language: Mapped[str | None] = mapped_column(String(20))
     published_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     published_raw: Mapped[str | None] = mapped_column(String(200))
+    # exact, day, week, month or year: "3 weeks ago" is known to the week, not the day.
+    published_precision: Mapped[str | None] = mapped_column(String(10))
     fetched_at: Mapped[datetime] = mapped_column(DateTime)
     content_hash: Mapped[str] = mapped_column(String(64))
 
@@ -173,6 +175,18 @@ class Bookmark(Base):
     newest_published_at: Mapped[datetime | None] = mapped_column(DateTime)
     newest_external_id: Mapped[str | None] = mapped_column(String(300))
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PageValidator(Base):
+    """ETag and Last-Modified per page, so an unchanged page is neither downloaded nor parsed again."""
+
+    __tablename__ = "page_validators"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 

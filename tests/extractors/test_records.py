@@ -2,23 +2,51 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from extractors.records import InvalidReview, make_review, parse_date, parse_number
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("2026-05-04", "2026-05-04T00:00:00"),
-    ("2026-05-04T10:00:00Z", "2026-05-04T10:00:00"),
-    ("2026-05-04T10:00:00-05:00", "2026-05-04T15:00:00"),
-    ("May 4, 2026", "2026-05-04T00:00:00"),
-    ("4 May 2026", "2026-05-04T00:00:00"),
-    ("not a date", None),
-    ("", None),
-    (None, None),
+NOW = datetime(2026, 11, 23, 15, 30)
+
+
+@pytest.mark.parametrize("raw, expected, precision", [
+    ("2026-05-04", "2026-05-04T00:00:00", "day"),
+    ("2026-05-04T10:00:00Z", "2026-05-04T10:00:00", "exact"),
+    ("2026-05-04T10:00:00-05:00", "2026-05-04T15:00:00", "exact"),
+    ("May 4, 2026", "2026-05-04T00:00:00", "day"),
+    ("4 May 2026", "2026-05-04T00:00:00", "day"),
+    ("May 4, 2026 3:15 PM", "2026-05-04T15:15:00", "exact"),
+    ("3 weeks ago", "2026-11-02T00:00:00", "week"),
+    ("a month ago", "2026-10-23T00:00:00", "month"),
+    ("2 days ago", "2026-11-21T00:00:00", "day"),
+    ("yesterday", "2026-11-22T00:00:00", "day"),
+    ("an hour ago", "2026-11-23T14:30:00", "exact"),
+    ("Two years ago", "2024-11-23T00:00:00", "year"),
+    ("not a date", None, None),
+    ("", None, None),
+    (None, None, None),
 ])
-def test_dates(raw, expected):
-    assert parse_date(raw) == expected
+def test_dates(raw, expected, precision):
+    assert parse_date(raw, NOW) == (expected, precision)
+
+
+def test_a_relative_date_is_resolved_against_the_fetch_time_and_keeps_its_raw_string():
+    review = make_review("k", body="Fine", published="3 weeks ago", now=NOW)
+    assert (review.published_at, review.published_precision, review.published_raw) == (
+        "2026-11-02T00:00:00", "week", "3 weeks ago")
+
+
+@pytest.mark.parametrize("body, declared, expected", [
+    ("The staff were friendly and the room was clean.", None, "en"),
+    ("El personal fue muy amable y la habitación estaba limpia.", "en", "es"),
+    ("Top!", "de-DE", "de"),
+    ("Top!", None, None),
+])
+def test_language_is_detected_per_review(body, declared, expected):
+    assert make_review("k", body=body, language=declared).language == expected
 
 
 @pytest.mark.parametrize("raw, expected", [(4, 4.0), ("4.5", 4.5), ("4,5", 4.5), ("4 stars", 4.0), ("five", None), (True, None)])
