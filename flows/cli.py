@@ -190,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     from flows.settings import ConfigError
     from nlp.model import ModelError
 
+    # The temporary Prefect server the CLI starts has no internet to send telemetry to.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)

@@ -129,8 +129,23 @@ def daily_stories(config_path: str | None = None, database: str | None = None) -
     url = database_url(settings, database)
     engine = open_warehouse(url)
     run_id = start_run(engine, str(flow_run.id) if flow_run.id else None)
-    sources = sync_sources(engine, settings.businesses, settings.base_dir)
+    try:
+        failed, analysed = _stages(settings, engine, url, run_id)
+    except BaseException:
+        finish_run(engine, run_id, "failed", 0)  # a re-run picks up where this one stopped
+        raise
+    finish_run(engine, run_id, "partial" if failed else "ok", analysed)
+    summary = run_summary(engine, run_id, url)
+    create_markdown_artifact(key="storyminer-run-summary", markdown=as_markdown(summary),
+                             description="What the daily Storyminer run collected and found")
+    print(f"run {run_id} {summary['status']}: {sum(s['new'] for s in summary['sources'])} new reviews, "
+          f"{analysed} analysed; warehouse {summary['database']}")
+    return summary
 
+
+def _stages(settings, engine: Engine, url: str, run_id: int) -> tuple[int, int]:
+    """Collect and load every source, then read what is new; returns (failed sources, reviews read)."""
+    sources = sync_sources(engine, settings.businesses, settings.base_dir)
     by_host: dict[str, list[SourceRef]] = defaultdict(list)
     for source in sources:
         by_host[host_of(source)].append(source)
@@ -148,11 +163,4 @@ def daily_stories(config_path: str | None = None, database: str | None = None) -
         analyse_batch(url, i // size + 1, pending[i:i + size], settings.nlp.model, settings.nlp.batch_size)
         for i in range(0, len(pending), size)
     )
-
-    finish_run(engine, run_id, "partial" if failed else "ok", analysed)
-    summary = run_summary(engine, run_id, url)
-    create_markdown_artifact(key="storyminer-run-summary", markdown=as_markdown(summary),
-                             description="What the daily Storyminer run collected and found")
-    print(f"run {run_id} {summary['status']}: {sum(s['new'] for s in summary['sources'])} new reviews, "
-          f"{analysed} analysed; warehouse {summary['database']}")
-    return summary
+    return failed, analysed

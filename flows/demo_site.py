@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,13 +23,14 @@ class DemoSite:
     reviews: list[dict]
     per_page: int
     today: date
+    app_reviews: list[dict] = field(default_factory=list)
+    feed_per_page: int = 5
 
     @classmethod
     def load(cls, folder: Path = DEMO_DIR, today: date | None = None) -> "DemoSite":
         meta = json.loads((folder / "site.json").read_text(encoding="utf-8"))
-        reviews = [json.loads(line) for line in (folder / "reviews.jsonl").read_text(encoding="utf-8").splitlines()
-                   if line.strip()]
-        return cls(meta["businesses"], reviews, meta["per_page"], today or date.today())
+        return cls(meta["businesses"], _jsonl(folder / "reviews.jsonl"), meta["per_page"], today or date.today(),
+                   _jsonl(folder / "app_reviews.jsonl"), meta.get("feed_per_page", 5))
 
     def location_reviews(self, business: str, location: str) -> list[dict]:
         found = [r for r in self.reviews if r["business"] == business and r["location"] == location]
@@ -40,6 +42,9 @@ class DemoSite:
             return 200, "text/plain; charset=utf-8", ROBOTS
         if path in ("/", "/index.html"):
             return 200, "text/html; charset=utf-8", self._index()
+        feed = FEED_PATH.match(path)
+        if feed:
+            return 200, "application/json; charset=utf-8", self._feed(feed["country"], int(feed["page"]), feed["app"])
         parts = [p for p in path.split("/") if p]
         if len(parts) in (3, 4) and parts[2] == "reviews":
             business = next((b for b in self.businesses if b["slug"] == parts[0]), None)
@@ -146,6 +151,41 @@ class DemoSite:
                 '<div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">'
                 f'Rated <span itemprop="ratingValue">{average}</span> from <span itemprop="reviewCount">{count}</span>'
                 f' reviews</div>{"".join(articles)}</div>')
+
+
+    def _feed(self, country: str, number: int, app_id: str) -> str:
+        """Apple's customer-reviews JSON feed, newest first; an empty page has no "entry" key."""
+        found = sorted((r for r in self.app_reviews if r["country"] == country and r["app_id"] == app_id),
+                       key=lambda r: (r["days_ago"], r["id"]))
+        shown = found[(number - 1) * self.feed_per_page:number * self.feed_per_page] if number >= 1 else []
+        entries = []
+        for r in shown:
+            published = datetime.combine(self._published(r), time(9, 15), tzinfo=timezone(timedelta(hours=-7)))
+            entries.append({
+                "author": {"uri": {"label": f"https://apps.example/{country}/reviews/id{r['id']}"},
+                           "name": {"label": r["author"]}, "label": ""},
+                "updated": {"label": published.isoformat()},
+                "im:rating": {"label": str(r["rating"])},
+                "im:version": {"label": r["version"]},
+                "id": {"label": r["id"]},
+                "title": {"label": r["title"]},
+                "content": {"label": r["body"], "attributes": {"type": "text"}},
+                "im:voteSum": {"label": "0"}, "im:voteCount": {"label": "0"},
+            })
+        feed: dict = {"title": {"label": "Customer Reviews: Northgate Mobile"}, "id": {"label": app_id}}
+        if entries:
+            feed["entry"] = entries
+        return json.dumps({"feed": feed}, ensure_ascii=False)
+
+
+FEED_PATH = re.compile(r"^/(?P<country>[a-z]{2})/rss/customerreviews/page=(?P<page>\d+)/id=(?P<app>\d+)"
+                       r"/sortby=mostrecent/json$")
+
+
+def _jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -14,7 +14,8 @@ def run_summary(engine: Engine, run_id: int, database_url: str) -> dict:
         sources = conn.execute(
             select(Business.name, Location.name, Source.kind, Source.locator, SourceRun.pages_fetched,
                    SourceRun.reviews_seen, SourceRun.reviews_new, SourceRun.reviews_updated,
-                   SourceRun.reviews_skipped, SourceRun.reviews_claimed, SourceRun.errors)
+                   SourceRun.reviews_skipped, SourceRun.reviews_claimed, SourceRun.errors,
+                   select(func.count()).where(Review.source_id == Source.id).scalar_subquery())
             .join(Source, SourceRun.source_id == Source.id)
             .join(Location, Source.location_id == Location.id)
             .join(Business, Location.business_id == Business.id)
@@ -42,7 +43,7 @@ def run_summary(engine: Engine, run_id: int, database_url: str) -> dict:
         "sources": [
             {"business": s[0], "location": s[1], "kind": s[2], "locator": s[3], "pages": s[4],
              "seen": s[5], "new": s[6], "updated": s[7], "skipped": s[8], "claimed": s[9],
-             "errors": s[10].splitlines() if s[10] else []}
+             "errors": s[10].splitlines() if s[10] else [], "stored": s[11]}
             for s in sources
         ],
         "stories_by_type": {t: by_type.get(t, 0) for t in STORY_TYPES},
@@ -55,6 +56,11 @@ def run_summary(engine: Engine, run_id: int, database_url: str) -> dict:
     }
 
 
+def shortfall(source: dict, ratio: float = 0.5) -> bool:
+    """Far fewer reviews stored than the source claims: paging or parsing is probably missing some."""
+    return bool(source["claimed"]) and source["stored"] < ratio * source["claimed"]
+
+
 def as_text(summary: dict) -> str:
     lines = [f"Storyminer run {summary['run_id']}: {summary['status']}", "", "Reviews per source (new / updated / seen):"]
     for s in summary["sources"]:
@@ -64,6 +70,8 @@ def as_text(summary: dict) -> str:
             line += f", {s['skipped']} skipped"
         lines.append(line)
         lines.extend(f"    error: {e}" for e in s["errors"])
+        if shortfall(s):
+            lines.append(f"    warning: the source says it has {s['claimed']} reviews; the warehouse holds {s['stored']}")
     lines += ["", f"Reviews analysed this run: {summary['reviews_analysed']} (warehouse holds {summary['reviews_total']})",
               "Stories by type: " + ", ".join(f"{k} {v}" for k, v in summary["stories_by_type"].items()),
               "", "Top stories:"]

@@ -14,6 +14,7 @@ from flows.demo_site import serve
 from tests.support.pg import NoPostgres, postgres_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no internet to send it to
 
 
 @pytest.fixture(scope="session")

@@ -33,9 +33,15 @@ def counts(url: str) -> dict:
 
 def test_daily_flow_collects_loads_and_reads_the_demo_site(prefect_harness, demo_env, sqlite_url):
     summary = daily_stories(config_path=DEMO_CONFIG, database=sqlite_url)
-    expected = len(DemoSite.load().reviews)
+    site = DemoSite.load()
+    by_kind = Counter()
+    for s in summary["sources"]:
+        by_kind[s["kind"]] += s["new"]
     assert summary["status"] == "ok"
-    assert sum(s["new"] for s in summary["sources"]) == expected
+    assert by_kind["schema_org"] == len(site.reviews)
+    assert by_kind["app_store"] == len(site.app_reviews)
+    assert by_kind["file"] == 9  # of 11 comment cards: one is blank, one scored 9 out of 5
+    expected = sum(by_kind.values())
     assert summary["reviews_analysed"] == expected
     assert {s["business"] for s in summary["sources"]} == {"Riverside Clinic", "Luna Trattoria", "Northgate Bank"}
     assert sum(summary["stories_by_type"].values()) == expected
@@ -56,13 +62,10 @@ def test_second_run_over_unchanged_sources_adds_and_analyses_nothing(prefect_har
     assert after["runs"] == before["runs"] + 1
 
 
-def test_one_unreachable_source_does_not_stop_the_others(prefect_harness, demo_url, tmp_path, sqlite_url):
+def test_one_unreachable_source_does_not_stop_the_others(prefect_harness, demo_env, tmp_path, sqlite_url):
     config = yaml.safe_load(open(DEMO_CONFIG))
     config["businesses"][0]["locations"][0]["sources"][0]["url"] = "http://127.0.0.1:9/nothing-listens-here"
-    for business in config["businesses"]:
-        for location in business["locations"]:
-            for source in location["sources"]:
-                source["url"] = source["url"].replace("${STORYMINER_DEMO_URL}", demo_url)
+    config["businesses"][1]["locations"][0]["sources"][1]["path"] = str(DEMO_DIR / "exports" / "luna-comment-cards.csv")
     path = tmp_path / "storyminer.yaml"
     path.write_text(yaml.safe_dump(config))
     summary = daily_stories(config_path=str(path), database=sqlite_url)
