@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -55,7 +56,12 @@ def _review(node: dict, url: str, page_language: str | None):
     else:
         value, best, worst = rating, None, None
     link = _text(node.get("url"))
-    identifier = _text(node.get("@id")) or _text(node.get("identifier")) or link
+    node_id = _text(node.get("@id"))
+    if node_id and node_id.startswith("_:"):  # a blank node: only meaningful inside this document
+        node_id = None
+    # @id and url are IRIs, relative to the page; an identifier is the site's own string.
+    identifier = (urljoin(url, node_id) if node_id else None) or _text(node.get("identifier")) or (
+        urljoin(url, link) if link else None)
     return make_review(
         KIND,
         external_id=site_relative(identifier, url),
@@ -85,8 +91,7 @@ def site_relative(identifier: str | None, page_url: str) -> str | None:
 def _types(node: dict) -> set[str]:
     raw = node.get("@type") or []
     values = raw if isinstance(raw, list) else [raw]
-    # Microdata types are full URLs (https://schema.org/Review); keep the last segment.
-    return {str(v).rstrip("/").rsplit("/", 1)[-1] for v in values}
+    return {_local(str(v)) for v in values}
 
 
 def _walk(value: object) -> Iterator[dict]:
@@ -145,22 +150,44 @@ def _json_ld_items(soup: BeautifulSoup) -> Iterator[object]:
             log.warning("skipped a JSON-LD block that is not valid JSON: %s", exc)
 
 
+@dataclass(frozen=True)
+class _Syntax:
+    """Microdata and RDFa Lite differ only in attribute names; one reader serves both."""
+
+    scope: str
+    prop: str
+    type: str
+    ids: tuple[str, ...]
+
+
+MICRODATA = _Syntax(scope="itemscope", prop="itemprop", type="itemtype", ids=("itemid",))
+RDFA = _Syntax(scope="typeof", prop="property", type="typeof", ids=("resource", "about"))
+
+
 def _microdata_items(soup: BeautifulSoup) -> Iterator[dict]:
-    """Top-level microdata items as JSON-LD-like mappings, so one walker reads both."""
-    for element in soup.find_all(attrs={"itemscope": True}):
-        if element.get("itemprop") is None:
-            yield _microdata_item(element)
+    """Top-level microdata and RDFa items as JSON-LD-like mappings, so one walker reads all three."""
+    for syntax in (MICRODATA, RDFA):
+        for element in soup.find_all(attrs={syntax.scope: True}):
+            if element.get(syntax.prop) is None:
+                yield _item(element, syntax)
 
 
-def _microdata_item(item: Tag) -> dict:
-    node: dict[str, object] = {"@type": str(item.get("itemtype") or "").split()}
-    if item.get("itemid"):
-        node["@id"] = str(item["itemid"])
-    for element in item.find_all(attrs={"itemprop": True}):
-        if _owner(element) is not item:
+def _local(name: str) -> str:
+    """schema:reviewBody and https://schema.org/reviewBody both mean reviewBody."""
+    return name.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _item(item: Tag, syntax: _Syntax) -> dict:
+    node: dict[str, object] = {"@type": [_local(t) for t in str(item.get(syntax.type) or "").split()]}
+    for attribute in syntax.ids:
+        if item.get(attribute):
+            node["@id"] = str(item[attribute])
+            break
+    for element in item.find_all(attrs={syntax.prop: True}):
+        if _owner(element, syntax.scope) is not item:
             continue
-        value = _microdata_item(element) if element.has_attr("itemscope") else _microdata_value(element)
-        for name in str(element["itemprop"]).split():
+        value = _item(element, syntax) if element.has_attr(syntax.scope) else _value(element)
+        for name in (_local(n) for n in str(element[syntax.prop]).split()):
             existing = node.get(name)
             if existing is None:
                 node[name] = value
@@ -171,15 +198,15 @@ def _microdata_item(item: Tag) -> dict:
     return node
 
 
-def _owner(element: Tag) -> Tag | None:
-    """The item a property belongs to: its nearest ancestor with itemscope."""
+def _owner(element: Tag, scope: str) -> Tag | None:
+    """The item a property belongs to: its nearest ancestor that opens an item."""
     for parent in element.parents:
-        if isinstance(parent, Tag) and parent.has_attr("itemscope"):
+        if isinstance(parent, Tag) and parent.has_attr(scope):
             return parent
     return None
 
 
-def _microdata_value(element: Tag) -> str:
+def _value(element: Tag) -> str:
     if element.has_attr("content"):
         return str(element["content"])
     name = element.name

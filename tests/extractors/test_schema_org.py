@@ -85,3 +85,13 @@ def test_the_same_review_twice_on_a_page_counts_once():
     html = (PAGES / "product_json_ld.html").read_text()
     doubled = html.replace("</head>", html[html.index("<script"):html.index("</script>") + 9] + "</head>")
     assert len(schema_org.parse(doubled, "https://shop.example/shop/kettle/reviews").reviews) == 2
+
+
+def test_rdfa_reviews_nested_under_a_hotel():
+    page = parse("hotel_rdfa.html", "https://quay.example/reviews")
+    ines, walt = page.reviews
+    assert (ines.external_id, ines.author, ines.title, ines.rating) == ("/reviews#q1", "Ines", "Spotless", 5.0)
+    assert ines.body.startswith("The concierge, Paolo")
+    assert ines.published_at == "2026-08-14T00:00:00"
+    assert walt.author == "Walt" and walt.body == "Thin walls, could hear everything."
+    assert page.claimed == 88

@@ -112,3 +112,18 @@ def test_demo_prints_the_summary_and_a_second_run_reads_nothing_new(prefect_harn
     assert second.returncode == 0, second.stderr
     assert "Reviews analysed this run: 0" in second.stdout
     assert ": 0 / 0 / 10 from 1 page(s)" in second.stdout  # stopped at the bookmark, on page 1
+
+
+def test_extract_handles_every_kind(tmp_path, capsys):
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps({"feed": {"entry": [{"id": {"label": "55"}, "im:rating": {"label": "2"},
+                                                    "content": {"label": "App keeps logging me out."},
+                                                    "author": {"name": {"label": "zed"}}}]}}))
+    api = tmp_path / "reviews.json"
+    api.write_text(json.dumps({"reviews": [{"reviewId": "g", "comment": "Kind nurse.", "starRating": "FIVE"}]}))
+    export = tmp_path / "export.csv"
+    export.write_text("id,text,rating\n9,Quick checkout,4\n")
+    for kind, path, expected in (("app_store", feed, "55"), ("google_business", api, "g"), ("file", export, "9")):
+        assert main(["extract", "--kind", kind, "--file", str(path)]) == 0
+        (review,) = lines(capsys.readouterr().out)
+        assert review["source_kind"] == kind and review["external_id"] == expected and set(review) == EXTRACT_KEYS
