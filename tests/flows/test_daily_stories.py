@@ -99,3 +99,14 @@ def test_demo_reviews_are_plentiful_varied_and_cover_ninety_days():
     burst = last_week.pop("harbour-road")
     assert burst >= 5 and max(last_week.values()) <= 1  # one location's burst, the others' usual trickle
     assert json.dumps(site.reviews)  # the data file is plain JSON
+
+
+def test_the_summary_warns_when_far_fewer_reviews_are_stored_than_claimed():
+    from flows.summary import as_text, shortfall
+
+    source = {"business": "B", "location": "L", "kind": "schema_org", "new": 3, "updated": 0, "seen": 3, "pages": 1,
+              "skipped": 0, "errors": [], "claimed": 120, "stored": 3}
+    assert shortfall(source) and not shortfall({**source, "stored": 100}) and not shortfall({**source, "claimed": None})
+    summary = {"run_id": 1, "status": "ok", "sources": [source], "reviews_analysed": 3, "reviews_total": 3,
+               "stories_by_type": {}, "top_stories": [], "database": "x.db"}
+    assert "warning: the source says it has 120 reviews; the warehouse holds 3" in as_text(summary)
