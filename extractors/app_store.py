@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 
 from extractors.fetch import JSON_TYPES
-from extractors.page import Page
+from extractors.page import Page, load_json
 from extractors.records import InvalidReview, make_review
 
 KIND = "app_store"
@@ -29,10 +28,8 @@ def _label(node: object, key: str) -> str | None:
 def parse(content: str | bytes, url: str) -> Page:
     """The reviews on one feed page, and the next page's URL while there are entries."""
     page = Page()
-    try:
-        data = json.loads(content)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        page.errors.append(f"{url}: the feed is not valid JSON ({exc})")
+    data = load_json(content, url, page)
+    if data is None:
         return page
     feed = data.get("feed") if isinstance(data, dict) else None
     if not isinstance(feed, dict):

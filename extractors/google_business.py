@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from extractors.fetch import JSON_TYPES
-from extractors.page import Page
+from extractors.page import Page, load_json
 from extractors.records import InvalidReview, make_review
 
 KIND = "google_business"
@@ -23,10 +22,8 @@ def with_page_token(url: str, token: str) -> str:
 def parse(content: str | bytes, url: str) -> Page:
     """One page of a location's reviews; the total the API reports is the claimed count."""
     page = Page()
-    try:
-        data = json.loads(content)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        page.errors.append(f"{url}: the response is not valid JSON ({exc})")
+    data = load_json(content, url, page)
+    if data is None:
         return page
     if not isinstance(data, dict):
         page.errors.append(f"{url}: unexpected response shape")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from extractors.records import Review
@@ -14,3 +15,12 @@ class Page:
     claimed: int | None = None  # how many reviews the source says it has, when it says
     skipped: list[str] = field(default_factory=list)  # why records were dropped
     errors: list[str] = field(default_factory=list)  # why the page as a whole could not be read
+
+
+def load_json(content: str | bytes, url: str, page: Page) -> object | None:
+    """The parsed JSON document, or None with the reason recorded as the page's error."""
+    try:
+        return json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        page.errors.append(f"{url}: not valid JSON ({exc})")
+        return None

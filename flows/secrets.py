@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 
-from flows.settings import ENV_PATTERN, ConfigError
+from flows.settings import ConfigError, expand_env
 
 BLOCK_PATTERN = re.compile(r"^\{\{\s*prefect\.blocks\.secret\.([A-Za-z0-9_-]+)\s*\}\}$")
 
@@ -21,11 +20,4 @@ def resolve_secret(reference: str) -> str:
         except ValueError as exc:
             raise ConfigError(f"Prefect Secret block {block.group(1)!r} cannot be loaded: {exc}") from None
         return str(value)
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in os.environ:
-            raise ConfigError(f"environment variable {name} is not set")
-        return os.environ[name]
-
-    return ENV_PATTERN.sub(substitute, reference)
+    return expand_env(reference)

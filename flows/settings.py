@@ -181,16 +181,21 @@ class Settings(_Strict):
         return value
 
 
-def _expand_env(value: object, where: str) -> object:
-    """Replace ${VAR} in every string with the environment's value; a missing one is an error."""
-    if isinstance(value, str):
-        def substitute(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in os.environ:
-                raise ConfigError(f"{where or 'config'}: environment variable {name} is not set")
-            return os.environ[name]
+def expand_env(text: str, where: str = "") -> str:
+    """Replace ${VAR} in TEXT with the environment's value; a missing variable is a ConfigError."""
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise ConfigError(f"{where + ': ' if where else ''}environment variable {name} is not set")
+        return os.environ[name]
 
-        return ENV_PATTERN.sub(substitute, value)
+    return ENV_PATTERN.sub(substitute, text)
+
+
+def _expand_env(value: object, where: str) -> object:
+    """expand_env over every string in a parsed YAML document."""
+    if isinstance(value, str):
+        return expand_env(value, where or "config")
     if isinstance(value, list):
         return [_expand_env(item, f"{where}[{i}]") for i, item in enumerate(value)]
     if isinstance(value, dict):
