@@ -150,6 +150,56 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return BAD_INPUT if page.errors and not page.reviews else OK
 
 
+ALERT_COLUMNS = ["id", "status", "business", "location", "behaviour", "window_end", "observed", "expected",
+                 "score", "notified_at", "delivery_error"]
+
+
+def _warehouse(args: argparse.Namespace):
+    from flows.settings import database_url, load_settings
+    from warehouse.db import open_warehouse
+
+    settings = load_settings(args.config)
+    url = database_url(settings, args.db)
+    _check_warehouse(url)
+    return settings, open_warehouse(url)
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from flows.alerting import backtest
+    from flows.output import render
+    from warehouse.alerts import acknowledge, list_alerts
+    from warehouse.models import Business, Location
+    from sqlalchemy import select
+
+    settings, engine = _warehouse(args)
+    action = args.action or "list"
+    if action == "ack":
+        if not args.ids:
+            raise UsageError("alerts ack needs at least one alert id")
+        missing = [i for i in args.ids if not acknowledge(engine, i, args.by)]
+        for alert_id in args.ids:
+            if alert_id not in missing:
+                print(f"alert {alert_id} acknowledged")
+        if missing:
+            raise UsageError(f"no open alert with id {', '.join(map(str, missing))}")
+        return OK
+    if action == "backtest":
+        found = backtest(engine, settings.alerts, date.today(), args.days)
+        with engine.connect() as conn:
+            names = {lid: (b, l) for lid, b, l in conn.execute(
+                select(Location.id, Business.name, Location.name).join(Business, Location.business_id == Business.id))}
+        rows = [{"day": f.spike.day.isoformat(), "business": names[f.location_id][0],
+                 "location": names[f.location_id][1], "behaviour": f.behaviour, "observed": f.spike.observed,
+                 "expected": f.spike.expected, "score": f.spike.score} for f in found]
+        print(render(rows, ["day", "business", "location", "behaviour", "observed", "expected", "score"], args.format))
+        return OK
+    status = None if args.status == "all" else args.status
+    print(render(list_alerts(engine, status), ALERT_COLUMNS, args.format))
+    return OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="storyminer", description="Find the stories customers write about you.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -183,6 +233,15 @@ def build_parser() -> argparse.ArgumentParser:
                          help="allow fetching this loopback or private host (repeatable)")
     extract.add_argument("--token", help='an API token reference for google_business, e.g. "${GBP_TOKEN}"')
     extract.set_defaults(handler=cmd_extract)
+    alerts = commands.add_parser("alerts", help="list alerts, acknowledge them, or replay detection (backtest)")
+    alerts.add_argument("action", nargs="?", choices=["list", "ack", "backtest"], help="default: list")
+    alerts.add_argument("ids", nargs="*", type=int, help="alert ids, for ack")
+    alerts.add_argument("--status", choices=["open", "acknowledged", "all"], default="all")
+    alerts.add_argument("--by", help="who acknowledges (kept with the alert)")
+    alerts.add_argument("--days", type=int, default=90, help="backtest: how many days back to replay")
+    alerts.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    warehouse_options(alerts)
+    alerts.set_defaults(handler=cmd_alerts)
     return parser
 
 

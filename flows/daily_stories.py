@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,12 +19,16 @@ from extractors import file_export
 from extractors.crawl import Crawl, crawl
 from extractors.fetch import Fetcher
 from extractors.records import Review as ReviewRecord
+from flows.alerting import detect
+from flows.notify import deliver, emit, message
 from flows.secrets import resolve_secret
-from flows.settings import CrawlConfig, database_url, load_settings
+from flows.settings import AlertsConfig, CrawlConfig, database_url, load_settings
 from flows.summary import as_markdown, run_summary
 from nlp.analyser import Analyser, TextInput, analyser_version
+from warehouse.alerts import alert_details, alerts_to_deliver, delivered_channels, mark_delivery
 from warehouse.db import make_engine, open_warehouse
-from warehouse.load import SourceRef, collection_state, finish_run, load_reviews, start_run, sync_sources
+from warehouse.load import (SourceRef, collection_state, finish_run, load_reviews, start_run, sync_sources,
+                            utcnow)
 from warehouse.stories import reviews_for_analysis, save_analyses, unanalysed_review_ids
 
 
@@ -122,6 +127,42 @@ def analyse_batch(url: str, batch: int, review_ids: list[int], model: str | None
     return save_analyses(engine_for(url), analyser.analyse(inputs), hashes, analyser.version)
 
 
+@task(task_run_name="detect spikes", cache_policy=NO_CACHE)
+def detect_spikes(url: str, alert_settings: dict, today: str) -> list[dict]:
+    """Judge recent days for bursts of negative stories; new alerts also become a Prefect event."""
+    engine = engine_for(url)
+    outcomes: dict[int, str] = {}
+    for _, alert_id, outcome in detect(engine, AlertsConfig(**alert_settings), date.fromisoformat(today)):
+        if outcome != "cooldown" and outcomes.get(alert_id) != "new":
+            outcomes[alert_id] = outcome  # several recent days may touch one alert: it is new if any made it
+    found = []
+    for alert_id, outcome in outcomes.items():
+        details = alert_details(engine, alert_id)
+        if outcome == "new":
+            emit(details, message(details)[1])
+        found.append({**{k: details[k] for k in ("id", "business", "location", "behaviour", "observed", "expected",
+                                                 "score", "window_start", "window_end")}, "outcome": outcome})
+    return found
+
+
+@task(task_run_name="deliver alerts", cache_policy=NO_CACHE)
+def deliver_alerts(url: str, notify: list[str]) -> dict:
+    """Send every undelivered alert; a failed channel is recorded and retried next run, never raised."""
+    engine = engine_for(url)
+    logger = get_run_logger()
+    counts = {"delivered": 0, "failed": 0}
+    if not notify:
+        return counts
+    for alert_id in alerts_to_deliver(engine):
+        title, body = message(alert_details(engine, alert_id))
+        told, errors = deliver(notify, title, body, delivered_channels(engine, alert_id))
+        mark_delivery(engine, alert_id, told, "; ".join(errors) or None)
+        counts["failed" if errors else "delivered"] += 1
+        for error in errors:
+            logger.warning("alert %s: %s", alert_id, error)
+    return counts
+
+
 @flow(name="daily-stories", flow_run_name="daily stories", log_prints=True)
 def daily_stories(config_path: str | None = None, database: str | None = None) -> dict:
     """Collect → load → analyse → summarise, for every source in the configuration."""
@@ -134,8 +175,10 @@ def daily_stories(config_path: str | None = None, database: str | None = None) -
     except BaseException:
         finish_run(engine, run_id, "failed", 0)  # a re-run picks up where this one stopped
         raise
+    alerts = detect_spikes(url, settings.alerts.model_dump(), utcnow().date().isoformat())
+    deliveries = deliver_alerts(url, settings.alerts.notify)
     finish_run(engine, run_id, "partial" if failed else "ok", analysed)
-    summary = run_summary(engine, run_id, url)
+    summary = run_summary(engine, run_id, url) | {"alerts": alerts, "deliveries": deliveries}
     create_markdown_artifact(key="storyminer-run-summary", markdown=as_markdown(summary),
                              description="What the daily Storyminer run collected and found")
     print(f"run {run_id} {summary['status']}: {sum(s['new'] for s in summary['sources'])} new reviews, "

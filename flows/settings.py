@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PrivateAttr, Validat
 
 DEFAULT_DATABASE = "sqlite:///storyminer.db"
 ENV_PATTERN = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-SECRET_KEYS = frozenset({"token"})
+SECRET_KEYS = frozenset({"token", "notify"})
 
 
 class ConfigError(Exception):
@@ -157,7 +157,21 @@ class NlpConfig(_Strict):
 
 
 class AlertsConfig(_Strict):
+    # Apprise URLs; each may be "${ENV_VAR}" or "{{ prefect.blocks.secret.NAME }}", resolved when sending.
     notify: list[str] = Field(default_factory=list)
+    # null: sized per location so a window expects about window_expected negative stories
+    window_days: int | None = Field(default=None, ge=1, le=28)
+    window_expected: float = Field(default=5.0, gt=0)
+    max_window_days: int = Field(default=7, ge=1, le=28)
+    baseline_days: int = Field(default=28, ge=7, le=365)
+    min_count: int = Field(default=3, ge=1)
+    min_ratio: float = Field(default=2.0, ge=1.0)
+    alpha: float = Field(default=0.05, gt=0, lt=1)
+    cooldown_hours: float = Field(default=24, ge=0)
+    # Only windows ending this many days back (or fewer) are judged, so an import of old reviews
+    # never raises alerts for the past; reviews arriving later than this are stored, not alerted on.
+    lookback_days: int = Field(default=2, ge=0, le=30)
+    per_behaviour: bool = True
 
 
 class Settings(_Strict):
@@ -206,7 +220,10 @@ def _expand_env(value: object, where: str) -> object:
 
 def _check_secret(value: object, where: str) -> object:
     """Secrets stay as written (resolved only when used), but a missing variable fails now."""
-    if isinstance(value, str):
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_secret(item, f"{where}[{i}]")
+    elif isinstance(value, str):
         for name in ENV_PATTERN.findall(value):
             if name not in os.environ:
                 raise ConfigError(f"{where}: environment variable {name} is not set")

@@ -56,6 +56,13 @@ def run_summary(engine: Engine, run_id: int, database_url: str) -> dict:
     }
 
 
+def when(alert: dict) -> str:
+    """ "on 2026-11-23", or "from 2026-11-17 to 2026-11-23" for a window of several days."""
+    if alert["window_start"] == alert["window_end"]:
+        return f"on {alert['window_end']}"
+    return f"from {alert['window_start']} to {alert['window_end']}"
+
+
 def shortfall(source: dict, ratio: float = 0.5) -> bool:
     """Far fewer reviews stored than the source claims: paging or parsing is probably missing some."""
     return bool(source["claimed"]) and source["stored"] < ratio * source["claimed"]
@@ -80,6 +87,16 @@ def as_text(summary: dict) -> str:
                      f" — “{t['quote']}” ({t['author'] or 'anonymous'})")
     if not summary["top_stories"]:
         lines.append("  (none yet)")
+    alerts = summary.get("alerts") or []
+    lines += ["", "Alerts:" if alerts else "Alerts: none"]
+    for a in alerts:
+        what = "negative stories" if a["behaviour"] == "all" else f"{a['behaviour']} complaints"
+        lines.append(f"  #{a['id']} {a['business']} · {a['location']}: {a['observed']} {what} {when(a)}"
+                     f" (about {a['expected']:.1f} expected){' — ongoing, updated' if a['outcome'] == 'updated' else ''}")
+    deliveries = summary.get("deliveries") or {}
+    if deliveries.get("delivered") or deliveries.get("failed"):
+        lines.append(f"  notifications: {deliveries['delivered']} delivered, {deliveries['failed']} failed "
+                     "(failed ones are retried on the next run)")
     lines += ["", f"Database: {summary['database']}"]
     return "\n".join(lines)
 
@@ -95,4 +112,6 @@ def as_markdown(summary: dict) -> str:
     return (f"# Storyminer run {summary['run_id']} ({summary['status']})\n\n" + "\n".join(rows)
             + f"\n\n**Analysed this run:** {summary['reviews_analysed']} of {summary['reviews_total']} reviews\n\n"
             + f"**Stories by type:** {types}\n\n## Top stories\n\n{quotes or '(none yet)'}\n\n"
+            + "".join(f"**Alert #{a['id']}:** {a['observed']} negative stories at {a['business']} · {a['location']}"
+                      f" {when(a)}\n\n" for a in summary.get("alerts") or [])
             + f"Database: `{summary['database']}`\n")

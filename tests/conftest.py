@@ -75,3 +75,12 @@ def fault_server():
     server = FaultServer()
     yield server
     server.close()
+
+
+@pytest.fixture
+def smtp_server():
+    from tests.support.smtp_server import SmtpServer
+
+    server = SmtpServer()
+    yield server
+    server.close()

@@ -190,8 +190,14 @@ class PageValidator(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+ALERT_STATUSES = ("open", "acknowledged")
+
+
 class Alert(Base):
+    """A burst of negative stories at one location (for one behaviour, or "all")."""
+
     __tablename__ = "alerts"
+    __table_args__ = (CheckConstraint(_in("status", ALERT_STATUSES), name="status_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)
@@ -206,3 +212,11 @@ class Alert(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     notified_at: Mapped[datetime | None] = mapped_column(DateTime)
     status: Mapped[str] = mapped_column(String(20), default="open")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    # Fingerprints (never the URLs: they hold secrets) of the channels already told, so a retry
+    # after a partial failure does not tell the others twice.
+    delivered_to: Mapped[str] = mapped_column(Text, default="[]")
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))

@@ -127,3 +127,38 @@ def test_extract_handles_every_kind(tmp_path, capsys):
         assert main(["extract", "--kind", kind, "--file", str(path)]) == 0
         (review,) = lines(capsys.readouterr().out)
         assert review["source_kind"] == kind and review["external_id"] == expected and set(review) == EXTRACT_KEYS
+
+
+def test_alerts_list_acknowledge_and_backtest(sqlite_url, capsys, tmp_path):
+    from datetime import date, timedelta
+
+    from flows.alerting import detect
+    from flows.settings import AlertsConfig
+    from tests.warehouse.test_alerts import Warehouse
+
+    warehouse = Warehouse(sqlite_url)
+    today = date.today()
+    warehouse.add("Harbour Road", today - timedelta(days=40), 5)  # an old burst: only the backtest sees it
+    warehouse.add("Harbour Road", today, 4)
+    detect(warehouse.engine, AlertsConfig(window_days=1), today)
+
+    assert main(["alerts", "--db", sqlite_url, "--format", "json"]) == 0
+    (alert,) = json.loads(capsys.readouterr().out)
+    assert (alert["location"], alert["observed"], alert["status"]) == ("Harbour Road", 4, "open")
+
+    assert main(["alerts", "ack", str(alert["id"]), "--by", "Maria", "--db", sqlite_url]) == 0
+    assert main(["alerts", "--status", "open", "--format", "csv", "--db", sqlite_url]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("id,status")  # header only: none open
+    assert main(["alerts", "ack", "999", "--db", sqlite_url]) == 2
+    assert "no open alert with id 999" in capsys.readouterr().err
+
+    config = tmp_path / "storyminer.yaml"
+    config.write_text("alerts:\n  window_days: 1\n")
+    assert main(["alerts", "backtest", "--days", "60", "--db", sqlite_url, "--format", "csv", "--config", str(config)]) == 0
+    rows = capsys.readouterr().out.strip().splitlines()
+    assert rows[0] == "day,business,location,behaviour,observed,expected,score"
+    assert [r.split(",")[0] for r in rows[1:]] == [(today - timedelta(days=40)).isoformat(), today.isoformat()]
+
+    assert main(["alerts", "--db", sqlite_url]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split()[:3] == ["id", "status", "business"] and "acknowledged" in table[2]

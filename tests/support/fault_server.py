@@ -27,6 +27,7 @@ class FaultServer:
         self.routes: dict[str, Route | list[Reply] | Reply] = {}
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict]] = []
+        self.posts: list[tuple[str, bytes]] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -51,6 +52,18 @@ class FaultServer:
                     self.wfile.write(body if reply.truncate_to is None else body[:reply.truncate_to])
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+                self.close_connection = True
+
+            def do_POST(self) -> None:  # noqa: N802 - a webhook receiver: record the body, answer 200
+                length = int(self.headers.get("Content-Length") or 0)
+                server.posts.append((self.path, self.rfile.read(length)))
+                server.hits[self.path] += 1
+                reply = server._reply(self.path, {}) if self.path in server.routes else Reply(200, b"ok")
+                self.send_response(reply.status)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(reply.body)
                 self.close_connection = True
 
             def log_message(self, *args) -> None:
