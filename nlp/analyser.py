@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from nlp import language, sentiment
+from nlp.behaviours import add_behaviour_ruler, mentions
 from nlp.model import load_model
 from nlp.staff import find_staff
 from nlp.story import Reading, headline, story_score, story_type
 
-LOGIC_VERSION = "1"
+LOGIC_VERSION = "2"
 PATTERNS = Path(__file__).with_name("patterns")
 MAX_CHARS = 100_000  # longer texts are read up to here; offsets stay valid for the prefix
 CHUNK = 1_000  # texts per memory zone, so vocabulary growth is released on long runs
@@ -72,6 +73,7 @@ class Analyser:
 
     def __init__(self, model: str | None = None, batch_size: int = 64, n_process: int = 1) -> None:
         self.nlp = load_model(model)
+        add_behaviour_ruler(self.nlp)
         self.batch_size = batch_size
         self.n_process = n_process
         self.version = analyser_version()
@@ -113,7 +115,7 @@ class Analyser:
         ]
         reading = Reading(
             text=item.text, compound=compound, text_compound=text_compound, sentence_scores=scores,
-            staff=staff, behaviours=[],
+            staff=staff, behaviours=[m.as_dict() for m in mentions(doc)],
         )
         return Analysis(
             id=item.id,

@@ -8,7 +8,7 @@ WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 # The commonest short words of each language; few overlap, so counting them separates well.
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and was were is are to of in it for with this that they we my our not but "
+    "en": frozenset("the and was were is are to of in it for with this that they we my our not but no a i "
                     "have had you very at on be so an me he she his her".split()),
     "es": frozenset("el la los las que y en un una es muy por con para del lo pero no se su al fue "
                     "nos mi como más estaba".split()),

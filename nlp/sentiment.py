@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
+from pathlib import Path
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 POSITIVE_AT = 0.05
 NEGATIVE_AT = -0.05
+PHRASES = Path(__file__).with_name("patterns") / "service_phrases.jsonl"
+PHRASE_WEIGHT = 0.45  # what one service phrase adds to a sentence's score, in VADER's units
 
 
 def label(compound: float) -> str:
@@ -24,8 +29,32 @@ def analyzer() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
+@lru_cache(maxsize=1)
+def service_phrases() -> tuple[re.Pattern[str], dict[str, float]]:
+    """Service phrases VADER misreads ("no wait", "not rushed", "laughed at us"), longest first."""
+    weights: dict[str, float] = {}
+    for number, line in enumerate(PHRASES.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        entry = json.loads(line)
+        polarity = entry.get("polarity")
+        if polarity not in ("positive", "negative", "neutral"):
+            raise ValueError(f"{PHRASES.name} line {number}: polarity must be positive, negative or neutral")
+        weights[entry["phrase"].lower()] = {"positive": 1.0, "negative": -1.0, "neutral": 0.0}[polarity]
+    alternatives = "|".join(re.escape(p) for p in sorted(weights, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), weights
+
+
 def sentence_score(text: str) -> float:
-    return analyzer().polarity_scores(text)["compound"]
+    """VADER's compound, with the service phrases it misreads taken out and scored by the lexicon."""
+    pattern, weights = service_phrases()
+    normalised = text.replace("\u2019", "'")
+    found = [weights[m.group().lower()] for m in pattern.finditer(normalised)]
+    if not found:
+        return analyzer().polarity_scores(text)["compound"]
+    rest = pattern.sub(" ", normalised)
+    score = analyzer().polarity_scores(rest)["compound"] + PHRASE_WEIGHT * sum(found)
+    return max(-1.0, min(1.0, score))
 
 
 def combine(sentence_scores: list[float]) -> float:

@@ -32,20 +32,22 @@ def test_the_demo_burst_is_one_alert_delivered_to_a_webhook_and_by_email(
     monkeypatch.setenv("HOOK_URL", fault_server.url.replace("http://", "json://") + "/hook")
     summary = daily_stories(config_path=demo_config(tmp_path, ["${HOOK_URL}", mailto(smtp_server)]), database=sqlite_url)
 
-    (alert,) = summary["alerts"]
-    assert (alert["location"], alert["behaviour"], alert["outcome"]) == ("Harbour Road", "all", "new")
-    assert summary["deliveries"] == {"delivered": 1, "failed": 0}
-    (path, body), = fault_server.posts
-    posted = json.loads(body)
-    assert path == "/hook" and "Harbour Road" in posted["title"]
-    assert posted["message"].count("“") == 3 and "http://127.0.0.1" in posted["message"]  # three stories, linked
-    (mail,) = smtp_server.messages
-    assert mail["to"] == ["lead@clinic.test"] and "Harbour Road" in mail["data"]
+    (alert,) = [a for a in summary["alerts"] if a["behaviour"] == "all"]  # exactly one location alert
+    assert (alert["location"], alert["outcome"]) == ("Harbour Road", "new")
+    assert {a["location"] for a in summary["alerts"]} == {"Harbour Road"}  # behaviour alerts only there too
+    raised = len(summary["alerts"])
+    assert summary["deliveries"] == {"delivered": raised, "failed": 0}
+    assert len(fault_server.posts) == raised and len(smtp_server.messages) == raised
+    posted = [json.loads(body) for path, body in fault_server.posts if path == "/hook"]
+    (location_post,) = [p for p in posted if "negative stories" in p["title"]]
+    assert "Harbour Road" in location_post["title"]
+    assert location_post["message"].count("“") == 3 and "http://127.0.0.1" in location_post["message"]  # 3 stories
+    assert all(m["to"] == ["lead@clinic.test"] and "Harbour Road" in m["data"] for m in smtp_server.messages)
 
     again = daily_stories(config_path=demo_config(tmp_path, ["${HOOK_URL}", mailto(smtp_server)]), database=sqlite_url)
-    assert [a["outcome"] for a in again["alerts"]] == ["updated"]
-    assert len(fault_server.posts) == 1 and len(smtp_server.messages) == 1  # nobody is told twice
-    assert len(list_alerts(make_engine(sqlite_url))) == 1
+    assert {a["outcome"] for a in again["alerts"]} == {"updated"}
+    assert len(fault_server.posts) == raised and len(smtp_server.messages) == raised  # nobody is told twice
+    assert len(list_alerts(make_engine(sqlite_url))) == raised
 
 
 def test_a_failing_channel_is_recorded_and_retried_next_run_without_failing_it(
@@ -55,18 +57,20 @@ def test_a_failing_channel_is_recorded_and_retried_next_run_without_failing_it(
     fault_server.routes["/down"] = Reply(500)
     config = demo_config(tmp_path, [mailto(smtp_server), broken])
     summary = daily_stories(config_path=config, database=sqlite_url)
-    assert summary["status"] == "ok" and summary["deliveries"] == {"delivered": 0, "failed": 1}
-    (alert,) = list_alerts(make_engine(sqlite_url))
-    assert alert["notified_at"] is None and alert["delivery_attempts"] == 1 and "channel 2" in alert["delivery_error"]
-    assert len(smtp_server.messages) == 1
+    raised = len(summary["alerts"])
+    assert summary["status"] == "ok" and summary["deliveries"] == {"delivered": 0, "failed": raised}
+    alerts = list_alerts(make_engine(sqlite_url))
+    assert all(a["notified_at"] is None and a["delivery_attempts"] == 1 and "channel 2" in a["delivery_error"]
+               for a in alerts)
+    assert len(smtp_server.messages) == raised
 
     fault_server.routes.pop("/down")  # the webhook is back
     summary = daily_stories(config_path=config, database=sqlite_url)
-    assert summary["deliveries"] == {"delivered": 1, "failed": 0}
-    (alert,) = list_alerts(make_engine(sqlite_url))
-    assert alert["notified_at"] is not None and alert["delivery_error"] is None
-    assert len(smtp_server.messages) == 1  # the mail went out once, on the first run
-    assert [p for p, _ in fault_server.posts].count("/down") == 2
+    assert summary["deliveries"] == {"delivered": raised, "failed": 0}
+    alerts = list_alerts(make_engine(sqlite_url))
+    assert all(a["notified_at"] is not None and a["delivery_error"] is None for a in alerts)
+    assert len(smtp_server.messages) == raised  # the mail went out once per alert, on the first run
+    assert [p for p, _ in fault_server.posts].count("/down") == 2 * raised
 
 
 def test_a_new_alert_is_also_a_prefect_event_and_artifact(prefect_harness, demo_url, monkeypatch, tmp_path, sqlite_url):
@@ -74,14 +78,15 @@ def test_a_new_alert_is_also_a_prefect_event_and_artifact(prefect_harness, demo_
     from datetime import timedelta
 
     from prefect.client.orchestration import get_client
-    from prefect.events.filters import EventFilter, EventNameFilter, EventOccurredFilter
+    from prefect.events.filters import EventFilter, EventNameFilter, EventOccurredFilter, EventResourceFilter
     from prefect.types._datetime import now
 
     monkeypatch.setenv("STORYMINER_DEMO_URL", demo_url)
     started = now("UTC")
     summary = daily_stories(config_path=demo_config(tmp_path, []), database=sqlite_url)
-    (alert,) = summary["alerts"]
+    (alert,) = [a for a in summary["alerts"] if a["behaviour"] == "all"]
     wanted = EventFilter(event=EventNameFilter(name=["storyminer.alert.negative-spike"]),
+                         resource=EventResourceFilter(id=[f"storyminer.alert.{alert['id']}"]),
                          occurred=EventOccurredFilter(since=started, until=started + timedelta(hours=1)))
     with get_client(sync_client=True) as client:
         deadline = time.monotonic() + 30
