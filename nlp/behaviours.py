@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.sentiment import label, sentence_score
+from nlp.staff import ROLE_NOUNS, TITLES
 
 PATTERNS = Path(__file__).with_name("patterns") / "behaviours.jsonl"
 SPANS_KEY = "behaviours"
@@ -29,7 +30,8 @@ CONTRAST = {"but", "however", "although", "though", "yet", "except", "whereas"}
 PEOPLE = {
     "she", "he", "they", "her", "him", "them", "staff", "team", "everyone", "everybody", "people", "employee",
     "employees", "crew", "personnel", "service", "guy", "lady", "man", "woman", "girl", "person", "someone",
-}
+    "receptionist", "reception", "nurse", "doctor", "waiter", "waitress", "owner", "manager",
+} | ROLE_NOUNS | {t.rstrip(".") for t in TITLES}
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ def add_behaviour_ruler(nlp: Language, people_words: set[str] | None = None) -> 
 
 
 def _about_people(sentence: Span) -> bool:
-    return any(t.lower_ in PEOPLE for t in sentence) or any(e.label_ == "PERSON" for e in sentence.ents)
+    return any(t.lower_ in PEOPLE or t.lemma_.lower() in PEOPLE for t in sentence) or \
+        any(e.label_ == "PERSON" for e in sentence.ents)
 
 
 def negated(span: Span) -> bool:

@@ -2,31 +2,42 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
-# Titles written before a name ("Nurse Maria", "Dr. Patel"), and the role each one means.
-TITLES = {
-    "dr": "doctor", "dr.": "doctor", "doctor": "doctor", "nurse": "nurse", "chef": "chef",
-    "officer": "officer", "pharmacist": "pharmacist", "manager": "manager", "captain": "captain",
-    "mr": None, "mr.": None, "mrs": None, "mrs.": None, "ms": None, "ms.": None, "miss": None,
-}
-# Role nouns that introduce a name ("our server Jen", "the receptionist, Amy").
-ROLE_NOUNS = {
-    "server", "waiter", "waitress", "bartender", "host", "hostess", "receptionist", "nurse", "doctor",
-    "dentist", "hygienist", "pharmacist", "technician", "manager", "teller", "banker", "advisor",
-    "adviser", "cashier", "agent", "assistant", "stylist", "therapist", "physician", "surgeon",
-    "midwife", "chef", "cook", "driver", "mechanic", "concierge", "clerk", "representative", "rep",
-    "consultant", "owner", "supervisor", "associate", "attendant", "porter", "valet", "sommelier",
-}
+ROLES_FILE = Path(__file__).with_name("patterns") / "roles.jsonl"
+
+
+def _load_roles() -> tuple[dict[str, str | None], dict[str, str], dict[str, str]]:
+    """Titles before a name ("Nurse Maria"), role nouns ("our server Jen", "the pharmacist"), and
+    places after a name ("Tom at the front desk"), each with the role it means; kept as data."""
+    titles: dict[str, str | None] = {}
+    nouns: dict[str, str] = {}
+    places: dict[str, str] = {}
+    for number, line in enumerate(ROLES_FILE.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        entry = json.loads(line)
+        if "role" not in entry:
+            raise ValueError(f"{ROLES_FILE.name} line {number}: every entry needs a role (null for plain titles)")
+        titles.update({t.lower(): entry["role"] for t in entry.get("titles", [])})
+        nouns.update({n.lower(): entry["role"] for n in entry.get("nouns", [])})
+        places.update({p.lower(): entry["role"] for p in entry.get("places", [])})
+    return titles, nouns, places
+
+
+TITLES, NOUN_ROLES, PLACES = _load_roles()
+ROLE_NOUNS = frozenset(n for n in NOUN_ROLES if " " not in n)
 POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 
 
 @dataclass(frozen=True)
 class StaffMention:
-    name: str
+    name: str | None  # None when the customer names a role, not a person ("the pharmacist")
     role: str | None
     sentence: str
     start: int
@@ -48,24 +59,46 @@ def _role_before(span: Span) -> str | None:
         i -= 1
     if i < 0:
         return None
-    word = doc[i].lower_
-    if word in TITLES:
-        return TITLES[word]
-    if word in ROLE_NOUNS:
-        return word
+    for width in (3, 2, 1):  # "support agent Dana", "our server Jen"
+        words = " ".join(t.lower_ for t in doc[max(0, i - width + 1):i + 1])
+        if words in TITLES and TITLES[words]:
+            return TITLES[words]
+        if words in NOUN_ROLES:
+            return NOUN_ROLES[words]
+    return None
+
+
+def _role_after(span: Span) -> str | None:
+    """ "Tom at the front desk", "Dana in the chat", "Priya, the receptionist"."""
+    following = " ".join(t.lower_ for t in span.doc[span.end:span.end + 4])
+    for place, role in PLACES.items():
+        if following.startswith(place):
+            return role
+    rest = [t.lower_ for t in span.doc[span.end:span.end + 4]]
+    if rest[:1] == [","] and len(rest) > 2 and rest[1] in ("the", "our", "my"):
+        return NOUN_ROLES.get(rest[2])
     return None
 
 
 def find_staff(doc: Doc) -> list[StaffMention]:
-    """Named people in DOC; a title inside the entity ("Dr. Patel") gives the role too."""
+    """Named people in DOC with their role, and roles named without a person ("the pharmacist")."""
     found: list[StaffMention] = []
+    covered: set[int] = set()
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
         first = ent[0].lower_
-        role = TITLES.get(first) if first in TITLES else _role_before(ent)
+        role = TITLES.get(first) if first in TITLES else (_role_before(ent) or _role_after(ent))
         name = normalise_name(ent.text)
         if not name or not any(ch.isalpha() for ch in name):
             continue
+        covered.update(range(max(0, ent.start - 3), min(len(doc), ent.end + 4)))
         found.append(StaffMention(name, role, ent.sent.text.strip(), ent.start_char, ent.end_char))
-    return found
+    for token in doc:
+        if token.i in covered or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        role = NOUN_ROLES.get(token.lemma_.lower()) if token.lemma_.lower() in ROLE_NOUNS else None
+        if role:
+            found.append(StaffMention(None, role, token.sent.text.strip(), token.idx, token.idx + len(token.text)))
+            covered.add(token.i)
+    return sorted(found, key=lambda m: m.start)

@@ -66,7 +66,7 @@ def story_score(r: Reading) -> float:
 def headline(sentences: list[str], scores: list[float], staff: list[dict]) -> str | None:
     """The sentence most worth quoting: strong, about a person when possible, not too long or short."""
     best, best_value = None, -1.0
-    named = [s["name"] for s in staff]
+    named = [s["name"] for s in staff if s.get("name")]
     for sentence, score in zip(sentences, scores):
         words = len(sentence.split())
         if words < 4:

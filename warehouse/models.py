@@ -134,7 +134,7 @@ class StaffMention(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(200))  # None: a role without a name ("the pharmacist")
     role: Mapped[str | None] = mapped_column(String(100))
     sentence: Mapped[str] = mapped_column(Text)
     polarity: Mapped[str] = mapped_column(String(10))

@@ -103,3 +103,14 @@ def test_version_changes_with_patterns(tmp_path, monkeypatch):
     (patterns / "x.jsonl").write_text('{"label": "x", "pattern": "x"}\n')
     monkeypatch.setattr(module, "PATTERNS", patterns)
     assert analyser_version() != before
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tom at the front desk sorted it out.", [("Tom", "receptionist")]),
+    ("The pharmacist explained my new tablets.", [(None, "pharmacist")]),
+    ("Support agent Dana unlocked my card.", [("Dana", "agent")]),
+    ("The waiters were rude.", [(None, "server")]),
+    ("Nurse Maria and Dr. Patel were kind.", [("Maria", "nurse"), ("Patel", "doctor")]),
+])
+def test_staff_roles_from_data(analyser, text, expected):
+    assert [(s["name"], s["role"]) for s in read(analyser, text).staff] == expected
