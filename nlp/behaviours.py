@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from nlp.sentiment import label, sentence_score
@@ -63,14 +64,56 @@ def load_patterns(path: Path = PATTERNS) -> list[dict]:
     return patterns
 
 
-def add_behaviour_ruler(nlp: Language, people_words: set[str] | None = None) -> None:
-    """A SpanRuler with our patterns, writing to doc.spans["behaviours"]."""
-    if "behaviour_ruler" in nlp.pipe_names:
-        return
-    ruler = nlp.add_pipe("span_ruler", name="behaviour_ruler", config={"spans_key": SPANS_KEY, "overwrite": True})
-    ruler.add_patterns(load_patterns())
-    if people_words:
-        PEOPLE.update(people_words)
+def _anchors(pattern: list[dict]) -> set[str]:
+    """The words one token of the pattern must be (its first token with a fixed LOWER or LEMMA)."""
+    for token in pattern:
+        for attr in ("LOWER", "LEMMA"):
+            value = token.get(attr)
+            if isinstance(value, str):
+                return {f"{attr}:{value}"}
+            if isinstance(value, dict) and "IN" in value:
+                return {f"{attr}:{v}" for v in value["IN"]}
+    return {"*"}  # no fixed word: always tried
+
+
+class BehaviourMatcher:
+    """The behaviour patterns, run only where a document holds a pattern's anchor word.
+
+    spaCy's Matcher tries every pattern at every token, so its cost grows with the pattern count;
+    indexing patterns by a word they need keeps the cost near that of the few that can match."""
+
+    def __init__(self, nlp: Language, patterns: list[dict], spans_key: str = SPANS_KEY) -> None:
+        self.spans_key = spans_key
+        self.matchers: dict[str, Matcher] = {}
+        for entry in patterns:
+            for anchor in _anchors(entry["pattern"]):
+                matcher = self.matchers.setdefault(anchor, Matcher(nlp.vocab))
+                matcher.add(entry["id"], [entry["pattern"]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        present = {f"LOWER:{t.lower_}" for t in doc} | {f"LEMMA:{t.lemma_}" for t in doc} | {"*"}
+        seen: set[tuple[int, int, int]] = set()
+        spans = []
+        for anchor in present & self.matchers.keys():
+            for match_id, start, end in self.matchers[anchor](doc):
+                if (match_id, start, end) in seen:
+                    continue
+                seen.add((match_id, start, end))
+                ident = doc.vocab.strings[match_id]
+                spans.append(Span(doc, start, end, label=ident.split(":")[0], span_id=ident))
+        doc.spans[self.spans_key] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
+        return doc
+
+
+@Language.factory("storyminer_behaviours", default_config={"spans_key": SPANS_KEY, "patterns_path": None})
+def make_behaviour_matcher(nlp: Language, name: str, spans_key: str, patterns_path: str | None) -> BehaviourMatcher:
+    return BehaviourMatcher(nlp, load_patterns(Path(patterns_path) if patterns_path else PATTERNS), spans_key)
+
+
+def add_behaviour_ruler(nlp: Language) -> None:
+    """Our behaviour patterns as the last pipeline step, writing to doc.spans["behaviours"]."""
+    if "storyminer_behaviours" not in nlp.pipe_names:
+        nlp.add_pipe("storyminer_behaviours")
 
 
 def _about_people(sentence: Span) -> bool:

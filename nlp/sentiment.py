@@ -45,6 +45,7 @@ def service_phrases() -> tuple[re.Pattern[str], dict[str, float]]:
     return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), weights
 
 
+@lru_cache(maxsize=4096)  # a sentence is scored for the review, then again for its mentions
 def sentence_score(text: str) -> float:
     """VADER's compound, with the service phrases it misreads taken out and scored by the lexicon."""
     pattern, weights = service_phrases()

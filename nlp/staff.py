@@ -95,9 +95,10 @@ def find_staff(doc: Doc) -> list[StaffMention]:
         covered.update(range(max(0, ent.start - 3), min(len(doc), ent.end + 4)))
         found.append(StaffMention(name, role, ent.sent.text.strip(), ent.start_char, ent.end_char))
     for token in doc:
-        if token.i in covered or token.pos_ not in ("NOUN", "PROPN"):
+        lemma = token.lemma_.lower()
+        if lemma not in ROLE_NOUNS or token.i in covered or token.pos_ not in ("NOUN", "PROPN"):
             continue
-        role = NOUN_ROLES.get(token.lemma_.lower()) if token.lemma_.lower() in ROLE_NOUNS else None
+        role = NOUN_ROLES[lemma]
         if role:
             found.append(StaffMention(None, role, token.sent.text.strip(), token.idx, token.idx + len(token.text)))
             covered.add(token.i)
