@@ -14,7 +14,7 @@ from nlp.model import load_model
 from nlp.staff import find_staff
 from nlp.story import Reading, headline, story_score, story_type
 
-LOGIC_VERSION = "2"
+LOGIC_VERSION = "3"
 PATTERNS = Path(__file__).with_name("patterns")
 MAX_CHARS = 100_000  # longer texts are read up to here; offsets stay valid for the prefix
 CHUNK = 1_000  # texts per memory zone, so vocabulary growth is released on long runs
@@ -99,14 +99,15 @@ class Analyser:
         lang = language.detect(item.text)
         stars = sentiment.rating_score(item.rating, item.rating_max)
         compound = stars if stars is not None else 0.0
-        kind = {"positive": "positive", "negative": "negative"}.get(sentiment.label(compound), "neutral")
-        return Analysis(item.id, lang, compound, sentiment.label(compound), 0.0, "neutral", kind, 0.0, None)
+        kind = sentiment.review_label(compound)
+        return Analysis(item.id, lang, compound, kind, 0.0, "neutral", kind, 0.0, None)
 
     def _read(self, item: TextInput, doc) -> Analysis:
         sentences = [s for s in doc.sents if s.text.strip()]
         scores = [sentiment.sentence_score(s.text) for s in sentences]
-        title_score = sentiment.sentence_score(item.title) if item.title else None
-        text_compound = sentiment.combine(scores + ([title_score] if title_score is not None else []))
+        title_score = [sentiment.sentence_score(item.title)] if item.title else []
+        behaviours = [m.as_dict() for m in mentions(doc)]
+        text_compound = sentiment.review_text_score(scores + title_score, [b["polarity"] for b in behaviours])
         stars = sentiment.rating_score(item.rating, item.rating_max)
         compound = sentiment.fuse(text_compound, stars)
         staff = [
@@ -115,18 +116,18 @@ class Analyser:
         ]
         reading = Reading(
             text=item.text, compound=compound, text_compound=text_compound, sentence_scores=scores,
-            staff=staff, behaviours=[m.as_dict() for m in mentions(doc)],
+            staff=staff, behaviours=behaviours,
         )
         return Analysis(
             id=item.id,
             language="en",
             compound=compound,
-            label=sentiment.label(compound),
+            label=sentiment.review_label(compound),
             text_compound=text_compound,
-            text_label=sentiment.label(text_compound),
+            text_label=sentiment.review_label(text_compound),
             story_type=story_type(reading),
             story_score=story_score(reading),
             headline=headline([s.text.strip() for s in sentences], scores, staff),
-            behaviours=reading.behaviours,
+            behaviours=behaviours,
             staff=staff,
         )

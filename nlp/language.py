@@ -8,7 +8,8 @@ WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 # The commonest short words of each language; few overlap, so counting them separates well.
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and was were is are to of in it for with this that they we my our not but no a i "
+    "en": frozenset("the and was were is are to of in it for with this that they we my our not but no a i as at "
+                    "be so all an had has have from by on or if would will just get got "
                     "have had you very at on be so an me he she his her".split()),
     "es": frozenset("el la los las que y en un una es muy por con para del lo pero no se su al fue "
                     "nos mi como más estaba".split()),
@@ -34,7 +35,8 @@ def detect(text: str) -> str:
     best = max(counts, key=lambda lang: (counts[lang], lang == "en"))
     if counts[best] == 0:
         return "und"
-    # English wins ties and near-ties: short English reviews borrow words like "a" and "no".
-    if best != "en" and counts[best] < 1.5 * counts["en"]:
+    # English wins ties, near-ties and thin evidence: short English reviews borrow words like "a",
+    # "no" and "as" that are function words elsewhere too.
+    if best != "en" and (counts[best] < 1.5 * counts["en"] or counts[best] < 2):
         return "en"
     return best

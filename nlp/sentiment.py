@@ -11,8 +11,31 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 POSITIVE_AT = 0.05
 NEGATIVE_AT = -0.05
+# A whole review averages its sentences, so mixed reviews sit near zero: a wider neutral band.
+REVIEW_BAND = 0.15
+BEHAVIOUR_WEIGHT = 0.3  # how much the balance of praised and criticised behaviours moves a review's text score
 PHRASES = Path(__file__).with_name("patterns") / "service_phrases.jsonl"
 PHRASE_WEIGHT = 0.45  # what one service phrase adds to a sentence's score, in VADER's units
+
+
+def review_label(compound: float) -> str:
+    """A review's label: positive above +REVIEW_BAND, negative below -REVIEW_BAND."""
+    if compound >= REVIEW_BAND:
+        return "positive"
+    if compound <= -REVIEW_BAND:
+        return "negative"
+    return "neutral"
+
+
+def review_text_score(sentence_scores: list[float], polarities: list[str]) -> float:
+    """The text's score: opinionated sentences, moved by the balance of behaviour mentions
+    (VADER misses much of what service complaints say: waits, bills, being ignored)."""
+    vader = combine(sentence_scores)
+    positive, negative = polarities.count("positive"), polarities.count("negative")
+    if not positive + negative:
+        return vader
+    balance = (positive - negative) / (positive + negative)
+    return (1 - BEHAVIOUR_WEIGHT) * vader + BEHAVIOUR_WEIGHT * balance
 
 
 def label(compound: float) -> str:

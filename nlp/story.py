@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from nlp.sentiment import review_label
+
 # A specific moment: times, durations, sums of money, days, dates.
 NUMBER = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|ninety)"
 SPECIFIC = re.compile(
@@ -45,11 +47,7 @@ def story_type(r: Reading) -> str:
         return "execrable"
     if high >= 0.4 and low <= -0.4 and abs(r.compound) < 0.5:
         return "mixed"
-    if r.compound >= 0.05:
-        return "positive"
-    if r.compound <= -0.05:
-        return "negative"
-    return "neutral"
+    return review_label(r.compound)
 
 
 def story_score(r: Reading) -> float:
