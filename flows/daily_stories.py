@@ -39,8 +39,8 @@ def engine_for(url: str) -> Engine:
 
 
 @lru_cache(maxsize=2)
-def analyser_for(model: str | None, batch_size: int) -> Analyser:
-    return Analyser(model=model, batch_size=batch_size)
+def analyser_for(model: str | None, batch_size: int, n_process: int = 1) -> Analyser:
+    return Analyser(model=model, batch_size=batch_size, n_process=n_process)
 
 
 def host_of(source: SourceRef) -> str:
@@ -118,9 +118,10 @@ def load_source(url: str, run_id: int, collected: dict) -> dict:
 
 
 @task(task_run_name="analyse batch {batch}", cache_policy=NO_CACHE)
-def analyse_batch(url: str, batch: int, review_ids: list[int], model: str | None, batch_size: int) -> int:
+def analyse_batch(url: str, batch: int, review_ids: list[int], model: str | None, batch_size: int,
+                  n_process: int = 1) -> int:
     """Read one batch of reviews and store their stories."""
-    analyser = analyser_for(model, batch_size)
+    analyser = analyser_for(model, batch_size, n_process)
     rows = reviews_for_analysis(engine_for(url), review_ids)
     inputs = (TextInput(r["id"], r["body"], r["title"], r["rating"], r["rating_max"]) for r in rows)
     hashes = {r["id"]: r["content_hash"] for r in rows}
@@ -203,7 +204,8 @@ def _stages(settings, engine: Engine, url: str, run_id: int) -> tuple[int, int]:
     pending = unanalysed_review_ids(engine, analyser_version())
     size = settings.nlp.reviews_per_task
     analysed = sum(
-        analyse_batch(url, i // size + 1, pending[i:i + size], settings.nlp.model, settings.nlp.batch_size)
+        analyse_batch(url, i // size + 1, pending[i:i + size], settings.nlp.model, settings.nlp.batch_size,
+                      settings.nlp.n_process)
         for i in range(0, len(pending), size)
     )
     return failed, analysed

@@ -153,6 +153,7 @@ class NlpConfig(_Strict):
     # None means: en_core_web_sm if installed, else its PyPI re-upload.
     model: str | None = None
     batch_size: int = Field(default=64, ge=1, le=10_000)
+    n_process: int = Field(default=1, ge=1, le=64)  # worker processes for nlp.pipe on big batches
     reviews_per_task: int = Field(default=500, ge=1, le=100_000)
 
 
