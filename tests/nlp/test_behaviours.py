@@ -48,6 +48,7 @@ CASES = [
     ("patience", "The pharmacist never rushed me.", "positive"),
     ("patience", "She was impatient and sighed at my questions.", "negative"),
     ("above_and_beyond", "The porter went out of his way to find my lost bag.", "positive"),
+    ("above_and_beyond", "The clerk did the bare minimum and said it was not his job.", "negative"),
     ("consistency", "Every visit is the same, always excellent.", "positive"),
     ("consistency", "It really depends who you get.", "negative"),
     ("staff_wellbeing", "The staff seem happy here.", "positive"),
