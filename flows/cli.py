@@ -200,6 +200,63 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     return OK
 
 
+STORY_COLUMNS = ["id", "story_score", "story_type", "business", "location", "source", "published_at", "author",
+                 "headline", "url"]
+
+
+def _date(value: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-23") from None
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from flows.output import render
+    from warehouse.queries import StoryFilter, stories
+
+    _, engine = _warehouse(args)
+    where = StoryFilter(business=args.business, location=args.location, source=args.source,
+                        behaviour=args.behaviour, polarity=args.polarity, story_type=args.type, staff=args.staff,
+                        since=args.since, until=args.until, min_score=args.min_score, text=args.text)
+    rows = stories(engine, where, sort=args.sort, limit=args.limit)
+    print(render(rows, STORY_COLUMNS if args.format == "table" else list(rows[0]) if rows else STORY_COLUMNS,
+                 args.format))
+    return OK
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    from flows.output import render
+    from warehouse.queries import staff
+
+    _, engine = _warehouse(args)
+    rows = staff(engine, location=args.location)
+    columns = ["business", "location", "name", "role", "mentions", "positive", "negative", "praised_for", "quotes"]
+    if args.format == "table":
+        rows = [{**r, "praised_for": ", ".join(r["praised_for"]), "quotes": " | ".join(r["quotes"][:1])} for r in rows]
+    print(render(rows, columns, args.format))
+    return OK
+
+
+def cmd_practices(args: argparse.Namespace) -> int:
+    from flows.output import render
+    from warehouse.queries import practices
+
+    _, engine = _warehouse(args)
+    result = practices(engine, location=args.location)
+    if args.format == "json":
+        print(json.dumps(result, indent=1))
+        return OK
+    print(render(result["behaviours"], ["behaviour", "lift", "lift_low", "lift_high", "in_exceptional",
+                                        "exceptional", "in_all", "all"], args.format))
+    print()
+    print(render([{**r, "top3": ", ".join(r["top3"])} for r in result["star_dependency"]],
+                 ["location", "exceptional", "naming_top3", "share", "share_low", "share_high", "top3"], args.format))
+    return OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="storyminer", description="Find the stories customers write about you.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -233,6 +290,37 @@ def build_parser() -> argparse.ArgumentParser:
                          help="allow fetching this loopback or private host (repeatable)")
     extract.add_argument("--token", help='an API token reference for google_business, e.g. "${GBP_TOKEN}"')
     extract.set_defaults(handler=cmd_extract)
+    stories = commands.add_parser("stories", help="find stories: filter, search, sort")
+    stories.add_argument("--business")
+    stories.add_argument("--location")
+    stories.add_argument("--source", help="source kind: schema_org, app_store, google_business, file")
+    stories.add_argument("--behaviour", help="a behaviour code, e.g. no_surprises")
+    stories.add_argument("--polarity", choices=["positive", "neutral", "negative"],
+                         help="of the behaviour when --behaviour is given, else of the story")
+    stories.add_argument("--type", choices=["exceptional", "positive", "mixed", "neutral", "negative", "execrable"])
+    stories.add_argument("--staff", help="a person customers named (part of the name is enough)")
+    stories.add_argument("--since", type=_date, help="published on or after (YYYY-MM-DD)")
+    stories.add_argument("--until", type=_date, help="published on or before (YYYY-MM-DD)")
+    stories.add_argument("--min-score", type=float)
+    stories.add_argument("--text", help="words the review contains")
+    stories.add_argument("--sort", choices=["score", "date"], default="score")
+    stories.add_argument("--limit", type=int, default=50)
+    stories.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    warehouse_options(stories)
+    stories.set_defaults(handler=cmd_stories)
+
+    staff = commands.add_parser("staff", help="people customers name, per location")
+    staff.add_argument("--location")
+    staff.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    warehouse_options(staff)
+    staff.set_defaults(handler=cmd_staff)
+
+    practices = commands.add_parser("practices", help="behaviours behind exceptional stories, and star dependency")
+    practices.add_argument("--location")
+    practices.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    warehouse_options(practices)
+    practices.set_defaults(handler=cmd_practices)
+
     alerts = commands.add_parser("alerts", help="list alerts, acknowledge them, or replay detection (backtest)")
     alerts.add_argument("action", nargs="?", choices=["list", "ack", "backtest"], help="default: list")
     alerts.add_argument("ids", nargs="*", type=int, help="alert ids, for ack")

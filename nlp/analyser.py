@@ -68,6 +68,16 @@ class Analysis:
         }
 
 
+def staff_polarity(sentence: str, behaviours: list[dict]) -> str:
+    """What the sentence naming a person says: its behaviours' verdict, else its sentiment."""
+    verdicts = [b["polarity"] for b in behaviours if b["sentence"] == sentence and b["polarity"] != "neutral"]
+    if verdicts:
+        positive, negative = verdicts.count("positive"), verdicts.count("negative")
+        if positive != negative:
+            return "positive" if positive > negative else "negative"
+    return sentiment.label(sentiment.sentence_score(sentence))
+
+
 class Analyser:
     """Wraps one spaCy model; analyse() streams plain results, never spaCy objects."""
 
@@ -110,10 +120,7 @@ class Analyser:
         text_compound = sentiment.review_text_score(scores + title_score, [b["polarity"] for b in behaviours])
         stars = sentiment.rating_score(item.rating, item.rating_max)
         compound = sentiment.fuse(text_compound, stars)
-        staff = [
-            {**asdict(m), "polarity": sentiment.label(sentiment.sentence_score(m.sentence))}
-            for m in find_staff(doc)
-        ]
+        staff = [{**asdict(m), "polarity": staff_polarity(m.sentence, behaviours)} for m in find_staff(doc)]
         reading = Reading(
             text=item.text, compound=compound, text_compound=text_compound, sentence_scores=scores,
             staff=staff, behaviours=behaviours,

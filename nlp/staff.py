@@ -92,6 +92,8 @@ def find_staff(doc: Doc) -> list[StaffMention]:
         name = normalise_name(ent.text)
         if not name or not any(ch.isalpha() for ch in name):
             continue
+        if name.lower() in NOUN_ROLES:  # the model took a role for a name ("Teller")
+            role, name = role or NOUN_ROLES[name.lower()], None
         covered.update(range(max(0, ent.start - 3), min(len(doc), ent.end + 4)))
         found.append(StaffMention(name, role, ent.sent.text.strip(), ent.start_char, ent.end_char))
     for token in doc:
