@@ -200,8 +200,10 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     return OK
 
 
-STORY_COLUMNS = ["id", "story_score", "story_type", "business", "location", "source", "published_at", "author",
-                 "headline", "url"]
+STORY_COLUMNS = ["id", "story_score", "story_type", "status", "business", "location", "source", "published_at",
+                 "author", "headline", "url"]
+PUBLIC_COLUMNS = ["id", "business", "location", "published_at", "author", "rating", "rating_max", "title", "body",
+                  "url"]
 
 
 def _date(value: str):
@@ -215,15 +217,50 @@ def _date(value: str):
 
 def cmd_stories(args: argparse.Namespace) -> int:
     from flows.output import render
+    from warehouse.privacy import redact_story
     from warehouse.queries import StoryFilter, stories
 
-    _, engine = _warehouse(args)
+    settings, engine = _warehouse(args)
+    status = "approved_public" if args.public else args.status
     where = StoryFilter(business=args.business, location=args.location, source=args.source,
                         behaviour=args.behaviour, polarity=args.polarity, story_type=args.type, staff=args.staff,
-                        since=args.since, until=args.until, min_score=args.min_score, text=args.text)
+                        since=args.since, until=args.until, min_score=args.min_score, text=args.text, status=status)
     rows = stories(engine, where, sort=args.sort, limit=args.limit)
-    print(render(rows, STORY_COLUMNS if args.format == "table" else list(rows[0]) if rows else STORY_COLUMNS,
-                 args.format))
+    if settings.privacy.redact and not args.no_redact:
+        rows = [redact_story(r) for r in rows]
+    if args.public:
+        columns = PUBLIC_COLUMNS
+        rows = [{k: r[k] for k in PUBLIC_COLUMNS} for r in rows]
+    else:
+        columns = STORY_COLUMNS if args.format == "table" else list(rows[0]) if rows else STORY_COLUMNS
+    print(render(rows, columns, args.format))
+    return OK
+
+
+def cmd_curate(args: argparse.Namespace) -> int:
+    from flows.output import render
+    from warehouse.curation import NotFound, curate, history
+
+    _, engine = _warehouse(args)
+    try:
+        if args.status:
+            curate(engine, args.review, args.status, args.by or "", args.note)
+            print(f"story {args.review}: {args.status} (by {args.by})")
+        print(render(history(engine, args.review), ["at", "status", "by", "note"], args.format))
+    except (NotFound, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    return OK
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from warehouse.curation import NotFound, forget
+
+    _, engine = _warehouse(args)
+    try:
+        forget(engine, args.review)
+    except NotFound as exc:
+        raise UsageError(str(exc)) from None
+    print(f"review {args.review} and everything read from it deleted; it will not be collected again")
     return OK
 
 
@@ -305,9 +342,30 @@ def build_parser() -> argparse.ArgumentParser:
     stories.add_argument("--text", help="words the review contains")
     stories.add_argument("--sort", choices=["score", "date"], default="score")
     stories.add_argument("--limit", type=int, default=50)
+    stories.add_argument("--status", choices=["new", "shortlisted", "approved_internal", "approved_public",
+                                              "rejected"], help="curation status")
+    stories.add_argument("--public", action="store_true",
+                         help="export for public use: approved_public stories only, with source link and date")
+    stories.add_argument("--no-redact", action="store_true",
+                         help="show reviewers' names and contact details (redacted by default)")
     stories.add_argument("--format", choices=["table", "csv", "json"], default="table")
     warehouse_options(stories)
     stories.set_defaults(handler=cmd_stories)
+
+    curate = commands.add_parser("curate", help="set a story's curation status (kept as an audit trail)")
+    curate.add_argument("review", type=int, help="the story's review id")
+    curate.add_argument("status", nargs="?", choices=["new", "shortlisted", "approved_internal", "approved_public",
+                                                      "rejected"], help="omit to show the history only")
+    curate.add_argument("--by", help="who decides (required with a status)")
+    curate.add_argument("--note")
+    curate.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    warehouse_options(curate)
+    curate.set_defaults(handler=cmd_curate)
+
+    forget = commands.add_parser("forget", help="delete a review and all it carries, on request")
+    forget.add_argument("--review", type=int, required=True)
+    warehouse_options(forget)
+    forget.set_defaults(handler=cmd_forget)
 
     staff = commands.add_parser("staff", help="people customers name, per location")
     staff.add_argument("--location")

@@ -175,12 +175,18 @@ class AlertsConfig(_Strict):
     per_behaviour: bool = True
 
 
+class PrivacyConfig(_Strict):
+    # Exports show reviewers as initials and drop e-mail addresses and phone numbers from texts.
+    redact: bool = True
+
+
 class Settings(_Strict):
     database: str = DEFAULT_DATABASE
     businesses: list[BusinessConfig] = Field(default_factory=list)
     crawl: CrawlConfig = Field(default_factory=CrawlConfig)
     nlp: NlpConfig = Field(default_factory=NlpConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     # Where the file was read from: relative paths in it (file exports) are resolved against this.
     _base_dir: Path | None = PrivateAttr(default=None)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from datetime import datetime, timezone
@@ -11,9 +12,15 @@ from sqlalchemy import Connection, Engine, Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from extractors.records import Review as ReviewRecord
-from warehouse.models import Bookmark, Business, Location, PageValidator, Review, Run, Source, SourceRun
+from warehouse.models import (Bookmark, Business, ForgottenReview, Location, PageValidator, Review, Run, Source,
+                              SourceRun)
 
 CHUNK = 500  # rows per statement: well under SQLite's bound-parameter limit
+
+
+def external_id_hash(external_id: str) -> str:
+    """What a forgotten review leaves behind: enough to recognise it, nothing to read."""
+    return hashlib.sha256(external_id.encode("utf-8")).hexdigest()
 
 
 def utcnow() -> datetime:
@@ -172,6 +179,10 @@ def load_reviews(
     for review in reviews:
         unique.setdefault(review.external_id, review)  # the same review on two pages counts once
     with engine.begin() as conn:
+        forgotten = set(conn.scalars(select(ForgottenReview.external_id_hash)
+                                     .where(ForgottenReview.source_id == source_id)))
+        if forgotten:  # reviews deleted on request stay deleted
+            unique = {k: r for k, r in unique.items() if external_id_hash(k) not in forgotten}
         known: dict[str, str] = {}
         for part in chunks(list(unique)):
             known.update(conn.execute(

@@ -220,3 +220,30 @@ class Alert(Base):
     delivered_to: Mapped[str] = mapped_column(Text, default="[]")
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+
+
+CURATION_STATUSES = ("new", "shortlisted", "approved_internal", "approved_public", "rejected")
+
+
+class CurationEvent(Base):
+    """Every change of a story's curation status, kept as an audit trail; the latest one is current."""
+
+    __tablename__ = "curation_events"
+    __table_args__ = (CheckConstraint(_in("status", CURATION_STATUSES), name="status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ForgottenReview(Base):
+    """A review deleted on request: only a hash of its id stays, so collection never brings it back."""
+
+    __tablename__ = "forgotten_reviews"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
+    external_id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    forgotten_at: Mapped[datetime] = mapped_column(DateTime)

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, and_, exists, func, select
 
+from warehouse.curation import current_status
 from warehouse.models import BehaviourMention, Business, Location, Review, Source, StaffMention, Story
 
 SORTS = ("score", "date")
@@ -28,6 +29,7 @@ class StoryFilter:
     until: date | None = None
     min_score: float | None = None
     text: str | None = None
+    status: str | None = None  # curation status
 
 
 def _contains(column, text: str):
@@ -42,7 +44,7 @@ def stories(engine: Engine, where: StoryFilter = StoryFilter(), sort: str = "sco
         select(Story.review_id.label("id"), Business.name.label("business"), Location.name.label("location"),
                Source.kind.label("source"), Review.published_at, Story.story_type, Story.story_score,
                Story.label, Story.headline, Review.author, Review.rating, Review.rating_max, Review.url,
-               Review.title, Review.body)
+               Review.title, Review.body, current_status().label("status"))
         .join(Review, Review.id == Story.review_id).join(Source, Source.id == Review.source_id)
         .join(Location, Location.id == Source.location_id).join(Business, Business.id == Location.business_id)
     )
@@ -71,6 +73,8 @@ def stories(engine: Engine, where: StoryFilter = StoryFilter(), sort: str = "sco
         conditions.append(Review.published_at < datetime.combine(where.until + timedelta(days=1), datetime.min.time()))
     if where.min_score is not None:
         conditions.append(Story.story_score >= where.min_score)
+    if where.status:
+        conditions.append(current_status() == where.status)
     if where.text:
         conditions.append(_contains(Review.body, where.text) | _contains(func.coalesce(Review.title, ""), where.text))
     if conditions:
