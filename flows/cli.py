@@ -294,6 +294,32 @@ def cmd_practices(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    import apprise
+
+    from flows.digest import render, weekly_data
+    from flows.notify import deliver
+
+    settings, engine = _warehouse(args)
+    end = args.end or date.today()
+    html = render(weekly_data(engine, end, redact=settings.privacy.redact))
+    path = Path(args.output or f"storyminer-digest-{end.isoformat()}.html")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    print(f"digest written to {path.resolve()}")
+    if args.send:
+        if not settings.alerts.notify:
+            raise UsageError("--send needs alerts.notify channels in the configuration")
+        _, errors = deliver(settings.alerts.notify, f"Storyminer weekly digest to {end.isoformat()}", html, set(),
+                            body_format=apprise.NotifyFormat.HTML)
+        for error in errors:
+            print(f"storyminer: {error}", file=sys.stderr)
+        return PARTIAL if errors else OK
+    return OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="storyminer", description="Find the stories customers write about you.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -378,6 +404,14 @@ def build_parser() -> argparse.ArgumentParser:
     practices.add_argument("--format", choices=["table", "csv", "json"], default="table")
     warehouse_options(practices)
     practices.set_defaults(handler=cmd_practices)
+
+    digest = commands.add_parser("digest", help="write the weekly digest as one HTML page (and send it)")
+    digest.add_argument("--week", action="store_true", help="the last seven days (the default and only period)")
+    digest.add_argument("--end", type=_date, help="the week's last day (default today)")
+    digest.add_argument("-o", "--output", help="where to write the page")
+    digest.add_argument("--send", action="store_true", help="also send it through the alerts.notify channels")
+    warehouse_options(digest)
+    digest.set_defaults(handler=cmd_digest)
 
     alerts = commands.add_parser("alerts", help="list alerts, acknowledge them, or replay detection (backtest)")
     alerts.add_argument("action", nargs="?", choices=["list", "ack", "backtest"], help="default: list")

@@ -35,7 +35,8 @@ def message(alert: dict) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
-def deliver(references: list[str], title: str, body: str, already: set[str]) -> tuple[set[str], list[str]]:
+def deliver(references: list[str], title: str, body: str, already: set[str],
+            body_format: str = apprise.NotifyFormat.MARKDOWN) -> tuple[set[str], list[str]]:
     """Send to every channel not yet told; returns (channels told so far, errors). Never raises."""
     told, errors = set(already), []
     for number, reference in enumerate(references, 1):
@@ -52,7 +53,7 @@ def deliver(references: list[str], title: str, body: str, already: set[str]) -> 
             errors.append(f"channel {number}: not a URL Apprise can use")
             continue
         try:
-            sent = channel.notify(title=title, body=body, body_format=apprise.NotifyFormat.MARKDOWN)
+            sent = channel.notify(title=title, body=body, body_format=body_format)
         except Exception as exc:  # a channel's own failure must not fail the run
             sent, detail = False, f": {exc}"
         else:
