@@ -225,7 +225,8 @@ def cmd_stories(args: argparse.Namespace) -> int:
     where = StoryFilter(business=args.business, location=args.location, source=args.source,
                         behaviour=args.behaviour, polarity=args.polarity, story_type=args.type, staff=args.staff,
                         since=args.since, until=args.until, min_score=args.min_score, text=args.text, status=status)
-    rows = stories(engine, where, sort=args.sort, limit=args.limit)
+    rows = [{k: v for k, v in r.items() if k != "cursor"} for r in stories(engine, where, sort=args.sort,
+                                                                          limit=args.limit)]
     if settings.privacy.redact and not args.no_redact:
         rows = [redact_story(r) for r in rows]
     if args.public:
@@ -317,6 +318,21 @@ def cmd_digest(args: argparse.Namespace) -> int:
         for error in errors:
             print(f"storyminer: {error}", file=sys.stderr)
         return PARTIAL if errors else OK
+    return OK
+
+
+def cmd_board(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from flows.board import create_app
+    from flows.secrets import resolve_secret
+
+    settings, engine = _warehouse(args)
+    token = resolve_secret(settings.board.token) if settings.board.token else None
+    print(f"Storyminer board on http://127.0.0.1:{args.port}/ ({'curation enabled' if token else 'read-only'})",
+          file=sys.stderr)
+    uvicorn.run(create_app(engine, token=token, redact=settings.privacy.redact), host="127.0.0.1", port=args.port,
+                log_level="warning")
     return OK
 
 
@@ -412,6 +428,11 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--send", action="store_true", help="also send it through the alerts.notify channels")
     warehouse_options(digest)
     digest.set_defaults(handler=cmd_digest)
+
+    board = commands.add_parser("board", help="serve the story board on 127.0.0.1")
+    board.add_argument("--port", type=int, default=8765)
+    warehouse_options(board)
+    board.set_defaults(handler=cmd_board)
 
     alerts = commands.add_parser("alerts", help="list alerts, acknowledge them, or replay detection (backtest)")
     alerts.add_argument("action", nargs="?", choices=["list", "ack", "backtest"], help="default: list")

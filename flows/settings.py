@@ -180,6 +180,12 @@ class PrivacyConfig(_Strict):
     redact: bool = True
 
 
+class BoardConfig(_Strict):
+    # Curation from the board needs this token: "${BOARD_TOKEN}" or "{{ prefect.blocks.secret.NAME }}".
+    # Without one the board is read-only.
+    token: str | None = None
+
+
 class Settings(_Strict):
     database: str = DEFAULT_DATABASE
     businesses: list[BusinessConfig] = Field(default_factory=list)
@@ -187,6 +193,7 @@ class Settings(_Strict):
     nlp: NlpConfig = Field(default_factory=NlpConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    board: BoardConfig = Field(default_factory=BoardConfig)
     # Where the file was read from: relative paths in it (file exports) are resolved against this.
     _base_dir: Path | None = PrivateAttr(default=None)
 

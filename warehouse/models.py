@@ -138,6 +138,8 @@ class StaffMention(Base):
     role: Mapped[str | None] = mapped_column(String(100))
     sentence: Mapped[str] = mapped_column(Text)
     polarity: Mapped[str] = mapped_column(String(10))
+    start_char: Mapped[int | None] = mapped_column(Integer)
+    end_char: Mapped[int | None] = mapped_column(Integer)
 
 
 class Run(Base):

@@ -14,6 +14,7 @@ from warehouse.curation import current_status
 from warehouse.models import BehaviourMention, Business, Location, Review, Source, StaffMention, Story
 
 SORTS = ("score", "date")
+EPOCH = datetime(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,11 @@ def _contains(column, text: str):
 
 
 def stories(engine: Engine, where: StoryFilter = StoryFilter(), sort: str = "score", limit: int = 50,
-            offset: int = 0) -> list[dict]:
-    """Stories matching every given filter, best first (or newest first)."""
+            offset: int = 0, after: tuple | None = None, only_id: int | None = None) -> list[dict]:
+    """Stories matching every given filter, best first (or newest first).
+
+    AFTER is the (sort value, id) of the last row of the previous page: keyset paging, which stays as
+    fast on page 10,000 as on page 1 (an offset makes the database walk every row before it)."""
     query = (
         select(Story.review_id.label("id"), Business.name.label("business"), Location.name.label("location"),
                Source.kind.label("source"), Review.published_at, Story.story_type, Story.story_score,
@@ -48,7 +52,7 @@ def stories(engine: Engine, where: StoryFilter = StoryFilter(), sort: str = "sco
         .join(Review, Review.id == Story.review_id).join(Source, Source.id == Review.source_id)
         .join(Location, Location.id == Source.location_id).join(Business, Business.id == Location.business_id)
     )
-    conditions = []
+    conditions = [] if only_id is None else [Story.review_id == only_id]
     if where.business:
         conditions.append(func.lower(Business.name) == where.business.lower())
     if where.location:
@@ -77,14 +81,20 @@ def stories(engine: Engine, where: StoryFilter = StoryFilter(), sort: str = "sco
         conditions.append(current_status() == where.status)
     if where.text:
         conditions.append(_contains(Review.body, where.text) | _contains(func.coalesce(Review.title, ""), where.text))
+    key = Story.story_score if sort == "score" else func.coalesce(Review.published_at, EPOCH)
+    if after is not None:
+        value, last_id = after
+        if sort != "score":
+            value = datetime.fromisoformat(str(value)) if value else EPOCH
+        conditions.append((key < value) | ((key == value) & (Story.review_id > last_id)))
     if conditions:
         query = query.where(*conditions)
-    order = [Story.story_score.desc(), Review.published_at.desc()] if sort == "score" else \
-        [Review.published_at.desc(), Story.story_score.desc()]
-    query = query.order_by(*order, Story.review_id).limit(limit).offset(offset)
+    query = query.order_by(key.desc(), Story.review_id).limit(limit).offset(offset)
     with engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(query).mappings()]
     for row in rows:
+        row["cursor"] = (row["story_score"] if sort == "score" else
+                         (row["published_at"].isoformat() if row["published_at"] else ""), row["id"])
         row["published_at"] = row["published_at"].date().isoformat() if row["published_at"] else None
     return rows
 

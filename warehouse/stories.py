@@ -50,7 +50,8 @@ def save_analyses(engine: Engine, analyses: Iterable, content_hashes: dict[int, 
                         "start_char": b["start"], "end_char": b["end"], "polarity": b["polarity"],
                         "negated": b["negated"]} for b in a.behaviours]
         staff += [{"review_id": a.id, "name": s["name"], "role": s["role"], "sentence": s["sentence"],
-                   "polarity": s["polarity"]} for s in a.staff]
+                   "polarity": s["polarity"], "start_char": s.get("start"), "end_char": s.get("end")}
+                  for s in a.staff]
     ids = [s["review_id"] for s in stories]
     with engine.begin() as conn:
         for part in chunks(ids):
