@@ -202,10 +202,31 @@ def _stages(settings, engine: Engine, url: str, run_id: int) -> tuple[int, int]:
             failed += counts["errors"] > 0
 
     pending = unanalysed_review_ids(engine, analyser_version())
-    size = settings.nlp.reviews_per_task
-    analysed = sum(
-        analyse_batch(url, i // size + 1, pending[i:i + size], settings.nlp.model, settings.nlp.batch_size,
-                      settings.nlp.n_process)
-        for i in range(0, len(pending), size)
-    )
+    nlp = settings.nlp
+    if pending and (settings.scale.dask_address or settings.scale.dask_workers):
+        runner = dask_runner(settings.scale.dask_address, settings.scale.dask_workers)
+        analysed = analyse_reviews.with_options(task_runner=runner)(
+            url, pending, nlp.model, nlp.batch_size, nlp.reviews_per_task)
+    else:
+        size = nlp.reviews_per_task
+        analysed = sum(analyse_batch(url, i // size + 1, pending[i:i + size], nlp.model, nlp.batch_size,
+                                     nlp.n_process) for i in range(0, len(pending), size))
     return failed, analysed
+
+
+def dask_runner(address: str | None, workers: int | None):
+    """A Dask task runner on an existing scheduler, or on a local cluster of WORKERS processes."""
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                          "dashboard_address": None})
+
+
+@flow(name="analyse-reviews", flow_run_name="analyse reviews")
+def analyse_reviews(url: str, review_ids: list[int], model: str | None, batch_size: int, per_task: int) -> int:
+    """The analysis stage as its own flow, so it can run on another task runner (Dask)."""
+    futures = [analyse_batch.submit(url, i // per_task + 1, review_ids[i:i + per_task], model, batch_size)
+               for i in range(0, len(review_ids), per_task)]
+    return sum(future.result() for future in futures)

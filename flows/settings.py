@@ -186,6 +186,13 @@ class BoardConfig(_Strict):
     token: str | None = None
 
 
+class ScaleConfig(_Strict):
+    # Run the analysis stage on Dask: the address of an existing scheduler, or a number of local
+    # workers to start for the run. Neither: analysis runs in this process.
+    dask_address: str | None = None
+    dask_workers: int | None = Field(default=None, ge=1, le=256)
+
+
 class Settings(_Strict):
     database: str = DEFAULT_DATABASE
     businesses: list[BusinessConfig] = Field(default_factory=list)
@@ -194,6 +201,7 @@ class Settings(_Strict):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     board: BoardConfig = Field(default_factory=BoardConfig)
+    scale: ScaleConfig = Field(default_factory=ScaleConfig)
     # Where the file was read from: relative paths in it (file exports) are resolved against this.
     _base_dir: Path | None = PrivateAttr(default=None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -15,6 +16,7 @@ from nlp.staff import find_staff
 from nlp.story import Reading, headline, story_score, story_type
 
 LOGIC_VERSION = "3"
+_MODEL_LOCKS: dict[int, threading.Lock] = {}
 PATTERNS = Path(__file__).with_name("patterns")
 MAX_CHARS = 100_000  # longer texts are read up to here; offsets stay valid for the prefix
 CHUNK = 1_000  # texts per memory zone, so vocabulary growth is released on long runs
@@ -93,7 +95,9 @@ class Analyser:
         while chunk := list(islice(items, CHUNK)):
             english = [(i, item) for i, item in enumerate(chunk) if self._is_english(item)]
             results: dict[int, Analysis] = {}
-            with self.nlp.memory_zone():
+            # One chunk at a time per model: leaving a memory zone frees strings that another
+            # thread's documents would still be using (two flow runs in one process share the model).
+            with _MODEL_LOCKS.setdefault(id(self.nlp), threading.Lock()), self.nlp.memory_zone():
                 texts = ((item.text[:MAX_CHARS], i) for i, item in english)
                 for doc, i in self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size,
                                             n_process=self.n_process):

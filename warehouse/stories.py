@@ -54,10 +54,12 @@ def save_analyses(engine: Engine, analyses: Iterable, content_hashes: dict[int, 
                   for s in a.staff]
     ids = [s["review_id"] for s in stories]
     with engine.begin() as conn:
+        # Stories first: the upsert locks each story row, so a concurrent run reading the same reviews
+        # waits here, then replaces these mentions instead of adding its own beside them.
+        upsert(conn, Story.__table__, stories, ["review_id"], [k for k in stories[0] if k != "review_id"] if stories else None)
         for part in chunks(ids):
             conn.execute(delete(BehaviourMention).where(BehaviourMention.review_id.in_(part)))
             conn.execute(delete(StaffMention).where(StaffMention.review_id.in_(part)))
-        upsert(conn, Story.__table__, stories, ["review_id"], [k for k in stories[0] if k != "review_id"] if stories else None)
         for part in chunks(behaviours):
             conn.execute(BehaviourMention.__table__.insert(), list(part))
         for part in chunks(staff):
