@@ -81,3 +81,29 @@ def test_concurrent_runs_over_different_sources_share_postgresql(prefect_harness
     assert len(keys) == len(set(keys)) == 193  # every review, once
     assert len(stories) == 193
     assert len(mentions) == len(set(mentions)) > 100  # read once, even when two runs read at the same time
+
+
+def test_hosts_are_collected_in_parallel_while_each_host_stays_polite(prefect_harness, fault_server, tmp_path,
+                                                                      sqlite_url):
+    from tests.extractors.test_crawl import review_page
+
+    for i in range(3):
+        reply = review_page([(str(i), f"Review {i} about friendly staff.")])
+        reply.delay_s = 1.0
+        fault_server.routes[f"/r{i}"] = reply
+    port = fault_server.url.rsplit(":", 1)[1]
+    # Two names for the same server are two hosts to the crawler: 127.0.0.1 gets two sources, localhost one.
+    sources = [("Wing A", f"http://127.0.0.1:{port}/r0"), ("Wing B", f"http://127.0.0.1:{port}/r1"),
+               ("Wing C", f"http://localhost:{port}/r2")]
+    config = {"businesses": [{"name": "Hotel", "locations": [
+        {"name": name, "sources": [{"kind": "schema_org", "url": url}]} for name, url in sources]}],
+        "crawl": {"min_delay_s": 0, "allow_hosts": ["127.0.0.1"]}}
+    path = tmp_path / "storyminer.yaml"
+    path.write_text(yaml.safe_dump(config))
+    summary = daily_stories(config_path=str(path), database=sqlite_url)
+    assert sum(s["new"] for s in summary["sources"]) == 3
+    pages = {p: (host.split(":")[0], start, end) for host, p, start, end in fault_server.timeline if p.startswith("/r")}
+    (_, a0, a1), (_, b0, b1), (other, c0, c1) = pages["/r0"], pages["/r1"], pages["/r2"]
+    assert other == "localhost"
+    assert a1 <= b0 or b1 <= a0  # one host, one request at a time
+    assert c0 < max(a1, b1) and min(a0, b0) < c1  # the other host was read at the same time

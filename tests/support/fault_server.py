@@ -28,6 +28,7 @@ class FaultServer:
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict]] = []
         self.posts: list[tuple[str, bytes]] = []
+        self.timeline: list[tuple[str, str, float, float]] = []  # (host header, path, start, end)
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,6 +39,7 @@ class FaultServer:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 server.requests.append((self.path, headers))
                 reply = server._reply(self.path, headers)
+                started = time.monotonic()
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
                 body = reply.body
@@ -52,6 +54,7 @@ class FaultServer:
                     self.wfile.write(body if reply.truncate_to is None else body[:reply.truncate_to])
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+                server.timeline.append((headers.get("host", ""), self.path, started, time.monotonic()))
                 self.close_connection = True
 
             def do_POST(self) -> None:  # noqa: N802 - a webhook receiver: record the body, answer 200
