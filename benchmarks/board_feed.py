@@ -31,7 +31,7 @@ from nlp.behaviours import CODES  # noqa: E402
 from tests.flows.test_board import serve  # noqa: E402
 from warehouse.db import open_warehouse  # noqa: E402
 from warehouse.load import sync_sources  # noqa: E402
-from warehouse.models import STORY_TYPES, BehaviourMention, Review, Story  # noqa: E402
+from warehouse.models import STORY_TYPES, BehaviourMention, Review, StaffMention, Story  # noqa: E402
 
 CHUNK = 20_000
 
@@ -49,7 +49,7 @@ def build(url: str, count: int, seed: int = 5) -> None:
     with engine.begin() as conn:
         for first in range(1, count + 1, CHUNK):
             ids = range(first, min(count, first + CHUNK - 1) + 1)
-            reviews, stories, mentions = [], [], []
+            reviews, stories, mentions, people = [], [], [], []
             for i in ids:
                 published = now - timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
                 reviews.append({"id": i, "source_id": rng.choice(sources), "external_id": f"x{i}", "url": None,
@@ -66,9 +66,15 @@ def build(url: str, count: int, seed: int = 5) -> None:
                 mentions.append({"review_id": i, "code": rng.choice(CODES), "text": "x", "sentence": "x",
                                  "start_char": 0, "end_char": 1,
                                  "polarity": rng.choice(["positive", "negative"]), "negated": False})
+                if rng.random() < 0.3:  # three stories in ten name one of a few hundred people
+                    people.append({"review_id": i, "name": f"Person {rng.randrange(300)}", "role": "server",
+                                   "sentence": "x", "polarity": rng.choice(["positive", "positive", "negative"]),
+                                   "start_char": 0, "end_char": 1})
             conn.execute(insert(Review), reviews)
             conn.execute(insert(Story), stories)
             conn.execute(insert(BehaviourMention), mentions)
+            if people:
+                conn.execute(insert(StaffMention), people)
     print(f"  built {count:,} stories in {time.perf_counter() - started:.0f} s")
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, and_, exists, func, select
+from sqlalchemy import Engine, and_, case, distinct, exists, func, select
 
 from warehouse.curation import current_status
 from warehouse.models import BehaviourMention, Business, Location, Review, Source, StaffMention, Story
@@ -155,54 +155,61 @@ def wilson(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
 def practices(engine: Engine, location: str | None = None) -> dict:
     """For each behaviour praised, how much more often it appears in exceptional stories than in all
     stories (lift, with a 95% interval from the log of the risk ratio); and per location, the share of
-    exceptional stories that name one of its three most-named people."""
+    exceptional stories that name one of its three most-named people. Counted in the database."""
+    place = (select(Story.review_id, Story.story_type, Location.name.label("location"))
+             .join(Review, Review.id == Story.review_id).join(Source, Source.id == Review.source_id)
+             .join(Location, Location.id == Source.location_id))
+    if location:
+        place = place.where(func.lower(Location.name) == location.lower())
+    place = place.subquery()
+    is_exceptional = case((place.c.story_type == "exceptional", 1), else_=0)
     with engine.connect() as conn:
-        base = (select(Story.review_id, Story.story_type, Location.name.label("location"))
-                .join(Review, Review.id == Story.review_id).join(Source, Source.id == Review.source_id)
-                .join(Location, Location.id == Source.location_id))
-        if location:
-            base = base.where(func.lower(Location.name) == location.lower())
-        story_rows = conn.execute(base).all()
-        ids = [r.review_id for r in story_rows]
-        positive = defaultdict(set)
-        for review_id, code in conn.execute(
-            select(BehaviourMention.review_id, BehaviourMention.code).where(BehaviourMention.polarity == "positive")
-        ):
-            positive[code].add(review_id)
-        named = defaultdict(set)
-        for review_id, name in conn.execute(select(StaffMention.review_id, StaffMention.name)
-                                            .where(StaffMention.name.is_not(None))):
-            named[review_id].add(name)
-    exceptional = {r.review_id for r in story_rows if r.story_type == "exceptional"}
-    everyone = set(ids)
+        everyone, exceptional = conn.execute(select(func.count(), func.coalesce(func.sum(is_exceptional), 0))
+                                             .select_from(place)).one()
+        per_code = conn.execute(
+            select(BehaviourMention.code, func.count(distinct(place.c.review_id)),
+                   func.count(distinct(case((place.c.story_type == "exceptional", place.c.review_id)))))
+            .join(place, place.c.review_id == BehaviourMention.review_id)
+            .where(BehaviourMention.polarity == "positive").group_by(BehaviourMention.code)
+        ).all()
+        named = conn.execute(
+            select(place.c.location, StaffMention.name, func.count(distinct(StaffMention.review_id)))
+            .join(place, place.c.review_id == StaffMention.review_id).where(StaffMention.name.is_not(None))
+            .group_by(place.c.location, StaffMention.name)
+        ).all()
+        places = conn.execute(select(place.c.location, func.coalesce(func.sum(is_exceptional), 0))
+                              .group_by(place.c.location).order_by(place.c.location)).all()
+        top: dict[str, list[str]] = {}
+        for name_place in sorted({row[0] for row in named}):
+            ranked = sorted(((n, c) for p, n, c in named if p == name_place), key=lambda nc: (-nc[1], nc[0]))
+            top[name_place] = [n for n, _ in ranked[:3]]
+        naming = {}
+        for name_place, names in top.items():
+            naming[name_place] = conn.scalar(
+                select(func.count(distinct(place.c.review_id)))
+                .join(StaffMention, StaffMention.review_id == place.c.review_id)
+                .where(place.c.location == name_place, place.c.story_type == "exceptional",
+                       StaffMention.name.in_(names)))
     behaviours = []
-    for code, with_code in positive.items():
-        in_all, in_exceptional = len(with_code & everyone), len(with_code & exceptional)
+    for code, in_all, in_exceptional in per_code:
         if not in_all or not exceptional:
             continue
-        share_exc, share_all = in_exceptional / len(exceptional), in_all / len(everyone)
+        share_exc, share_all = in_exceptional / exceptional, in_all / everyone
         lift = share_exc / share_all
         if in_exceptional:
-            se = math.sqrt(max(0.0, 1 / in_exceptional - 1 / len(exceptional) + 1 / in_all - 1 / len(everyone)))
+            se = math.sqrt(max(0.0, 1 / in_exceptional - 1 / exceptional + 1 / in_all - 1 / everyone))
             low, high = lift * math.exp(-1.96 * se), lift * math.exp(1.96 * se)
         else:
             low, high = 0.0, None
-        behaviours.append({"behaviour": code, "in_exceptional": in_exceptional, "exceptional": len(exceptional),
-                           "in_all": in_all, "all": len(everyone), "lift": round(lift, 2),
+        behaviours.append({"behaviour": code, "in_exceptional": in_exceptional, "exceptional": exceptional,
+                           "in_all": in_all, "all": everyone, "lift": round(lift, 2),
                            "lift_low": round(low, 2), "lift_high": round(high, 2) if high else None})
     behaviours.sort(key=lambda b: (-b["lift_low"], -b["lift"], b["behaviour"]))
     stars = []
-    for place in sorted({r.location for r in story_rows}):
-        place_ids = {r.review_id for r in story_rows if r.location == place}
-        counts = defaultdict(int)
-        for rid in place_ids:
-            for name in named.get(rid, ()):
-                counts[name] += 1
-        top = [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
-        place_exc = place_ids & exceptional
-        naming = sum(1 for rid in place_exc if named.get(rid, set()) & set(top))
-        low, high = wilson(naming, len(place_exc))
-        stars.append({"location": place, "exceptional": len(place_exc), "naming_top3": naming,
-                      "share": round(naming / len(place_exc), 2) if place_exc else None,
-                      "share_low": round(low, 2), "share_high": round(high, 2), "top3": top})
+    for name_place, place_exceptional in places:
+        count = naming.get(name_place, 0)
+        low, high = wilson(count, place_exceptional)
+        stars.append({"location": name_place, "exceptional": place_exceptional, "naming_top3": count,
+                      "share": round(count / place_exceptional, 2) if place_exceptional else None,
+                      "share_low": round(low, 2), "share_high": round(high, 2), "top3": top.get(name_place, [])})
     return {"behaviours": behaviours, "star_dependency": stars}
