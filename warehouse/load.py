@@ -41,15 +41,16 @@ def upsert(conn: Connection, table: Table, rows: list[dict], keys: list[str], up
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
     if insert is None:
         raise NotImplementedError(f"upserts are written for SQLite and PostgreSQL, not {dialect}")
+    statement = insert(table)
+    if update_columns:
+        statement = statement.on_conflict_do_update(
+            index_elements=keys, set_={c: statement.excluded[c] for c in update_columns})
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
     for part in chunks(rows):
-        statement = insert(table).values(list(part))
-        if update_columns:
-            statement = statement.on_conflict_do_update(
-                index_elements=keys, set_={c: statement.excluded[c] for c in update_columns}
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=keys)
-        conn.execute(statement)
+        # executemany: SQLAlchemy batches the rows into multi-row statements it compiles once
+        # ("insertmanyvalues"), where .values(rows) would compile a new 500-row statement every time.
+        conn.execute(statement, list(part))
 
 
 @dataclass(frozen=True)
