@@ -72,7 +72,9 @@ class Review(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    # No index of its own: the unique (source_id, external_id) index serves source lookups, and a second
+    # one tempted PostgreSQL into scanning a whole source for each batch of ids (quadratic loads).
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(300))
     url: Mapped[str | None] = mapped_column(String(2000))
     author: Mapped[str | None] = mapped_column(String(300))
