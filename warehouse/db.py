@@ -37,7 +37,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # No server-side prepared statements: after five runs psycopg would prepare the stored-ids look-up,
+    # and PostgreSQL's generic plan for "external_id IN (500 parameters)" scans the whole source, which
+    # made every load slower than the one before.
+    return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
 
 
 def alembic_config() -> Config:
