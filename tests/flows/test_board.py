@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 import socket
 import threading
 import time
@@ -18,6 +16,7 @@ from extractors.records import make_review
 from flows.board import create_app, highlight
 from flows.settings import parse_settings
 from nlp.analyser import Analyser, TextInput
+from tests.support.browser import FLAGS, chromium_path
 from warehouse.db import open_warehouse
 from warehouse.load import load_reviews, start_run, sync_sources
 from warehouse.stories import reviews_for_analysis, save_analyses, unanalysed_review_ids
@@ -35,15 +34,6 @@ REVIEWS = [
 CONFIG = {"businesses": [{"name": "Riverside Clinic", "locations": [
     {"name": n, "sources": [{"kind": "schema_org", "url": f"https://clinic.example/{n[0]}"}]}
     for n in ("Harbour Road", "Main Street")]}]}
-
-
-def chromium_path() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium must be installed in CI (.ci/run installs Debian's chromium)")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +85,7 @@ def browser():
 
     path = chromium_path()
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        launched = playwright.chromium.launch(executable_path=path, args=FLAGS)
         yield launched
         launched.close()
 

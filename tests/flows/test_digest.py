@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import tempfile
 from datetime import date
@@ -13,6 +11,7 @@ import pytest
 
 from flows.cli import main
 from flows.digest import GREEN, RED, render, weekly_data
+from tests.support.browser import FLAGS, chromium_path
 from tests.warehouse.test_alerts import Warehouse
 
 TODAY = date(2026, 11, 23)
@@ -52,15 +51,6 @@ def test_review_text_is_escaped(warehouse):
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends" in html
 
 
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium must be installed in CI (.ci/run installs Debian's chromium)")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    return found
-
-
 def test_the_digest_rendered_in_chromium_shows_charts_and_stories(warehouse, sqlite_url, tmp_path, capsys):
     from PIL import Image
 
@@ -68,9 +58,7 @@ def test_the_digest_rendered_in_chromium_shows_charts_and_stories(warehouse, sql
     assert main(["digest", "--week", "--end", TODAY.isoformat(), "-o", str(page), "--db", sqlite_url]) == 0
     picture = tmp_path / "digest.png"
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        f"--user-data-dir={profile}", "--hide-scrollbars", "--window-size=1000,1600",
+        subprocess.run([chromium_path(), "--headless", *FLAGS, f"--user-data-dir={profile}", "--hide-scrollbars", "--window-size=1000,1600",
                         f"--screenshot={picture}", page.as_uri()], check=True, capture_output=True, timeout=120)
     image = Image.open(picture).convert("RGB")
     width, height = image.size
