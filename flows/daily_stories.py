@@ -52,9 +52,9 @@ def host_of(source: SourceRef) -> str:
 
 def collect_source(fetcher: Fetcher, source: SourceRef, url: str) -> Crawl:
     """One source's new and edited reviews, stopping at what the warehouse already holds."""
-    known, validators = collection_state(engine_for(url), source.source_id)
-    if source.kind == "file":
+    if source.kind == "file":  # read whole every time: no pages to skip, so no stored state to load
         return read_export(source)
+    known, validators = collection_state(engine_for(url), source.source_id)
     headers = None
     if source.kind == "google_business":
         headers = {"Authorization": f"Bearer {resolve_secret(str(source.option('token')))}"}
